@@ -1,0 +1,152 @@
+/* String helpers; see strutil.h. */
+#include "util/strutil.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int unhex(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+int hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_size) {
+        if (hex_len % 2 != 0)
+                return -EINVAL;
+        if (hex_len / 2 > out_size)
+                return -ENOBUFS;
+        for (size_t i = 0; i < hex_len; i += 2) {
+                int hi = unhex(hex[i]), lo = unhex(hex[i + 1]);
+                if (hi < 0 || lo < 0)
+                        return -EINVAL;
+                out[i / 2] = (uint8_t)(hi << 4 | lo);
+        }
+        return (int)(hex_len / 2);
+}
+
+int hex_encode(const uint8_t *in, size_t len, char *out, size_t out_size) {
+        static const char digits[] = "0123456789ABCDEF";
+        if (out_size < len * 2 + 1)
+                return -ENOBUFS;
+        for (size_t i = 0; i < len; i++) {
+                out[2 * i] = digits[in[i] >> 4];
+                out[2 * i + 1] = digits[in[i] & 0xF];
+        }
+        out[len * 2] = '\0';
+        return (int)(len * 2);
+}
+
+bool startswith(const char *s, const char *prefix) {
+        return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool startswith_no_case(const char *s, const char *prefix) {
+        return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int safe_atoi_range(const char *s, long min, long max, long *ret) {
+        char *end;
+        long v;
+
+        if (!s || !*s || isspace((unsigned char)*s))
+                return -EINVAL;
+        if (!(isdigit((unsigned char)s[0]) || ((s[0] == '-' || s[0] == '+') && isdigit((unsigned char)s[1]))))
+                return -EINVAL;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno == ERANGE)
+                return -ERANGE;
+        if (*end != '\0')
+                return -EINVAL;
+        if (v < min || v > max)
+                return -ERANGE;
+        *ret = v;
+        return 0;
+}
+
+int safe_atou32(const char *s, uint32_t *ret) {
+        long v;
+        int r;
+
+        if (!s || s[0] == '-' || s[0] == '+')
+                return -EINVAL;
+        r = safe_atoi_range(s, 0, (long)UINT32_MAX, &v);
+        if (r < 0)
+                return r;
+        *ret = (uint32_t)v;
+        return 0;
+}
+
+char *strdup_trim(const char *s) {
+        const char *b = s, *e;
+        char *r;
+
+        while (*b && isspace((unsigned char)*b))
+                b++;
+        e = b + strlen(b);
+        while (e > b && isspace((unsigned char)e[-1]))
+                e--;
+        r = malloc((size_t)(e - b) + 1);
+        if (!r)
+                return NULL;
+        memcpy(r, b, (size_t)(e - b));
+        r[e - b] = '\0';
+        return r;
+}
+
+bool memeq_consttime(const void *a, size_t alen, const void *b, size_t blen) {
+        const volatile unsigned char *pa = a, *pb = b;
+        unsigned char diff = (unsigned char)(alen != blen);
+
+        /* Walk b whole; compare against a cyclically so timing does not
+         * reveal a's length or where they differ. */
+        for (size_t i = 0; i < blen; i++)
+                diff |= (unsigned char)(pb[i] ^ (alen ? pa[i % alen] : 0));
+        return diff == 0;
+}
+
+bool utf8_is_valid(const char *s, size_t len) {
+        const unsigned char *p = (const unsigned char *)s, *end = p + len;
+
+        while (p < end) {
+                unsigned char c = *p;
+                uint32_t cp;
+                size_t n;
+
+                if (c < 0x80) {
+                        p++;
+                        continue;
+                } else if ((c & 0xE0) == 0xC0) {
+                        n = 1;
+                        cp = c & 0x1F;
+                } else if ((c & 0xF0) == 0xE0) {
+                        n = 2;
+                        cp = c & 0x0F;
+                } else if ((c & 0xF8) == 0xF0) {
+                        n = 3;
+                        cp = c & 0x07;
+                } else
+                        return false;
+                if ((size_t)(end - p) < n + 1)
+                        return false;
+                for (size_t i = 1; i <= n; i++) {
+                        if ((p[i] & 0xC0) != 0x80)
+                                return false;
+                        cp = cp << 6 | (p[i] & 0x3F);
+                }
+                if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000))
+                        return false; /* overlong */
+                if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                        return false;
+                p += n + 1;
+        }
+        return true;
+}

@@ -1,0 +1,37 @@
+/* Small string helpers shared by every module: hex, trimming, safe
+ * appends, strict integer parsing.  No allocation unless the name says so. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Decodes hex (upper or lower case) into out.  Returns the number of bytes
+ * written, -EINVAL on a non-hex character or odd length, -ENOBUFS when out
+ * is too small. */
+int hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_size);
+/* Encodes len bytes as upper-case hex into out (needs 2*len+1). */
+int hex_encode(const uint8_t *in, size_t len, char *out, size_t out_size);
+
+static inline bool streq(const char *a, const char *b) {
+        return strcmp(a, b) == 0;
+}
+bool startswith(const char *s, const char *prefix);
+/* Case-insensitive prefix test. */
+bool startswith_no_case(const char *s, const char *prefix);
+
+/* Strict decimal parse of the whole string into [min, max]. */
+int safe_atou32(const char *s, uint32_t *ret);
+int safe_atoi_range(const char *s, long min, long max, long *ret);
+
+/* Returns a malloc()ed copy of s with leading and trailing ASCII white
+ * space removed, or NULL on OOM. */
+char *strdup_trim(const char *s);
+
+/* Constant-time comparison of two byte strings (lengths may differ; the
+ * time depends only on the length of b). Returns true when equal. */
+bool memeq_consttime(const void *a, size_t alen, const void *b, size_t blen);
+
+/* Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+bool utf8_is_valid(const char *s, size_t len);

@@ -1,0 +1,120 @@
+/* Unit tests for src/util: PII masks, hex, strict integers, UTF-8. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/strutil.h"
+
+static void test_pii_number_masks_all_but_last_four(void **state) {
+        char buf[PII_BUF_MAX];
+        assert_string_equal(pii_number("+15555550123", buf, sizeof(buf)), "+***0123");
+        assert_string_equal(pii_number("5550123", buf, sizeof(buf)), "***0123");
+        assert_string_equal(pii_number("1234", buf, sizeof(buf)), "***");
+        assert_string_equal(pii_number("+12", buf, sizeof(buf)), "+***");
+        assert_string_equal(pii_number("", buf, sizeof(buf)), "unknown");
+        assert_string_equal(pii_number(NULL, buf, sizeof(buf)), "unknown");
+        assert_string_equal(pii_number("MyBank", buf, sizeof(buf)), "[alnum 6]");
+}
+
+static void test_pii_text_and_id_redacted_unless_shown(void **state) {
+        char buf[PII_BUF_MAX];
+        assert_string_equal(pii_text("secret code 1234", buf, sizeof(buf)), "[redacted 16 bytes]");
+        assert_string_equal(pii_id("490154203237518", buf, sizeof(buf)), "[redacted]");
+        log_set_show_pii(true);
+        assert_string_equal(pii_text("hello", buf, sizeof(buf)), "hello");
+        assert_string_equal(pii_number("+15555550123", buf, sizeof(buf)), "+15555550123");
+        log_set_show_pii(false);
+        assert_string_equal(PII_NUMBER("+15555550123"), "+***0123");
+}
+
+static void test_hex_roundtrip_and_errors(void **state) {
+        uint8_t out[4];
+        char hex[9];
+        assert_int_equal(hex_decode("00fFa1", 6, out, sizeof(out)), 3);
+        assert_int_equal(out[0], 0x00);
+        assert_int_equal(out[1], 0xFF);
+        assert_int_equal(out[2], 0xA1);
+        assert_int_equal(hex_encode(out, 3, hex, sizeof(hex)), 6);
+        assert_string_equal(hex, "00FFA1");
+        assert_int_equal(hex_decode("0", 1, out, sizeof(out)), -EINVAL);
+        assert_int_equal(hex_decode("0G", 2, out, sizeof(out)), -EINVAL);
+        assert_int_equal(hex_decode("0011223344", 10, out, sizeof(out)), -ENOBUFS);
+        assert_int_equal(hex_encode(out, 3, hex, 6), -ENOBUFS);
+}
+
+static void test_safe_atoi_rejects_junk(void **state) {
+        long v = 42;
+        uint32_t u = 7;
+        assert_int_equal(safe_atoi_range("17", 0, 100, &v), 0);
+        assert_int_equal(v, 17);
+        assert_int_equal(safe_atoi_range("-3", -5, 5, &v), 0);
+        assert_int_equal(v, -3);
+        assert_int_equal(safe_atoi_range("101", 0, 100, &v), -ERANGE);
+        assert_int_equal(safe_atoi_range(" 1", 0, 100, &v), -EINVAL);
+        assert_int_equal(safe_atoi_range("1x", 0, 100, &v), -EINVAL);
+        assert_int_equal(safe_atoi_range("", 0, 100, &v), -EINVAL);
+        assert_int_equal(safe_atoi_range("99999999999999999999999", 0, 100, &v), -ERANGE);
+        assert_int_equal(v, -3); /* untouched on failure */
+        assert_int_equal(safe_atou32("4294967295", &u), 0);
+        assert_int_equal(u, 4294967295u);
+        assert_int_equal(safe_atou32("-1", &u), -EINVAL);
+}
+
+static void test_utf8_is_valid_cases(void **state) {
+        assert_true(utf8_is_valid("h\xc3\xa9llo \xf0\x9f\x98\x80", 11));
+        assert_false(utf8_is_valid("\xc3", 1));           /* truncated */
+        assert_false(utf8_is_valid("\xc0\xaf", 2));       /* overlong */
+        assert_false(utf8_is_valid("\xed\xa0\x80", 3));   /* surrogate */
+        assert_false(utf8_is_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+        assert_true(utf8_is_valid("", 0));
+}
+
+static void test_memeq_consttime(void **state) {
+        assert_true(memeq_consttime("key", 3, "key", 3));
+        assert_false(memeq_consttime("key", 3, "kez", 3));
+        assert_false(memeq_consttime("key", 3, "keys", 4));
+        assert_false(memeq_consttime("", 0, "k", 1));
+        assert_true(memeq_consttime("", 0, "", 0));
+}
+
+static void test_fake_clock_advances(void **state) {
+        FakeClock f;
+        fake_clock_init(&f, 1000, 5000);
+        assert_int_equal(clock_now(&f.clock), 1000);
+        fake_clock_advance(&f, 250);
+        assert_int_equal(clock_now(&f.clock), 1250);
+        assert_int_equal(clock_realtime(&f.clock), 5250);
+        assert_true(clock_now(clock_system()) > 0);
+}
+
+static void test_log_level_parse(void **state) {
+        LogLevel l = LOG_LEVEL_INFO;
+        assert_int_equal(log_level_from_string("debug", &l), 0);
+        assert_int_equal(l, LOG_LEVEL_DEBUG);
+        assert_int_equal(log_level_from_string("WARNING", &l), 0);
+        assert_int_equal(l, LOG_LEVEL_WARNING);
+        assert_int_equal(log_level_from_string("3", &l), 0);
+        assert_int_equal(l, LOG_LEVEL_ERR);
+        assert_int_equal(log_level_from_string("loud", &l), -EINVAL);
+        assert_int_equal(log_error_errno(-EIO, "x"), -EIO);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_pii_number_masks_all_but_last_four),
+                cmocka_unit_test(test_pii_text_and_id_redacted_unless_shown),
+                cmocka_unit_test(test_hex_roundtrip_and_errors),
+                cmocka_unit_test(test_safe_atoi_rejects_junk),
+                cmocka_unit_test(test_utf8_is_valid_cases),
+                cmocka_unit_test(test_memeq_consttime),
+                cmocka_unit_test(test_fake_clock_advances),
+                cmocka_unit_test(test_log_level_parse),
+        };
+        log_setup("test-util", LOG_LEVEL_ERR, LOG_TARGET_STDERR);
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
