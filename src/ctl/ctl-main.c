@@ -1,0 +1,450 @@
+/* callstackctl: command-line client of callstackd over D-Bus (think mmcli).
+ * A bus client only: it knows the API in dbus/ (the XML files), never the daemon's
+ * internals.  One line per failure on stderr; exit codes in ctl-args.h.
+ * Issue #5 adds the `sms` verbs next to these. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-bus.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctl/ctl-args.h"
+#include "ctl/ctl-format.h"
+#include "ctl/ctl-json.h"
+#include "util/cleanup.h"
+#include "util/strutil.h"
+
+#define BUS_NAME "org.callstack"
+#define MANAGER_PATH "/org/callstack"
+#define MANAGER_IFACE "org.callstack.Manager"
+#define MODEM_IFACE "org.callstack.Modem"
+#define DEFAULT_CALL_USEC (25ULL * 1000000ULL)
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put)
+
+static void help(void) {
+        printf("Usage: callstackctl [OPTIONS] COMMAND [ARGS...]\n"
+               "\n"
+               "Talk to callstackd, the cellular modem service, over D-Bus.\n"
+               "\n"
+               "Commands:\n"
+               "  list                      list modems\n"
+               "  show [MODEM]              show a modem's state and properties\n"
+               "  identity [MODEM]          show IMEI, IMSI, ICCID, own number (polkit: modem.identity)\n"
+               "  pin PIN|- [MODEM]         unlock the SIM; '-' reads the PIN from stdin\n"
+               "                            (polkit: modem.control)\n"
+               "  at [MODEM] 'AT...'        send a raw AT command, print the answer\n"
+               "                            (polkit: modem.command; --timeout MS, default 5000)\n"
+               "  monitor                   print callstack signals and property changes as they happen\n"
+               "\n"
+               "MODEM is N of /org/callstack/Modem/N or that object path; without it the only\n"
+               "modem is used (an error when there are several).\n"
+               "\n"
+               "Options:\n"
+               "  -h --help                 show this help\n"
+               "     --version              show the version\n"
+               "  -j --json                 print JSON instead of text\n"
+               "     --system               use the system bus (default; honours DBUS_SYSTEM_BUS_ADDRESS)\n"
+               "     --bus-address ADDR     use the bus at ADDR (e.g. unix:path=/run/x/bus)\n"
+               "     --timeout MS           `at` only: how long the modem may take (0..300000)\n"
+               "     --no-ask-password      do not let polkit ask for authentication\n"
+               "\n"
+               "Exit status: 0 ok, 1 failed, 2 usage or invalid argument, 3 callstackd not\n"
+               "reachable, 4 not authorized.\n");
+}
+
+/* Prints one line for a failed bus call and returns the exit code. */
+static int report_error(const CtlArgs *a, const char *what, const sd_bus_error *e, int r) {
+        const char *action = ctl_verb_polkit_action(a->verb);
+        int code = ctl_exit_code_from_error(e ? e->name : NULL);
+
+        if (e && sd_bus_error_is_set(e)) {
+                if (code == CTL_EXIT_DENIED && action)
+                        fprintf(stderr, "callstackctl: not authorized to %s (polkit action %s)\n",
+                                ctl_verb_denial_phrase(a->verb), action);
+                else if (code == CTL_EXIT_DENIED)
+                        fprintf(stderr, "callstackctl: access denied to %s: %s\n", what,
+                                e->message ? e->message : e->name);
+                else if (code == CTL_EXIT_UNREACHABLE)
+                        fprintf(stderr, "callstackctl: callstackd is not running on this bus (no owner for %s)\n",
+                                BUS_NAME);
+                else if (sd_bus_error_has_names(e, SD_BUS_ERROR_UNKNOWN_OBJECT, SD_BUS_ERROR_UNKNOWN_INTERFACE))
+                        fprintf(stderr, "callstackctl: %s: no such object (%s)\n", what,
+                                e->message ? e->message : e->name);
+                else
+                        fprintf(stderr, "callstackctl: %s failed: %s (%s)\n", what,
+                                e->message ? e->message : "no message", e->name);
+                return code;
+        }
+        if (r == -ETIMEDOUT) {
+                fprintf(stderr, "callstackctl: %s: no answer from callstackd in time\n", what);
+                return CTL_EXIT_FAILURE;
+        }
+        if (r == -ECONNRESET || r == -ENOTCONN) {
+                fprintf(stderr, "callstackctl: %s: lost the connection to the bus\n", what);
+                return CTL_EXIT_UNREACHABLE;
+        }
+        fprintf(stderr, "callstackctl: %s failed: %s\n", what, strerror(-r));
+        return CTL_EXIT_FAILURE;
+}
+
+static int connect_bus(const CtlArgs *a, sd_bus **ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int r;
+
+        if (a->bus_address) {
+                r = sd_bus_new(&bus);
+                if (r >= 0)
+                        r = sd_bus_set_address(bus, a->bus_address);
+                if (r >= 0)
+                        r = sd_bus_set_bus_client(bus, true);
+                if (r >= 0)
+                        r = sd_bus_start(bus);
+        } else
+                r = sd_bus_open_system(&bus);
+        if (r < 0) {
+                fprintf(stderr, "callstackctl: cannot connect to the %s: %s\n",
+                        a->bus_address ? "bus at --bus-address" : "system bus", strerror(-r));
+                return CTL_EXIT_UNREACHABLE;
+        }
+        (void)sd_bus_set_allow_interactive_authorization(bus, a->ask_password);
+        *ret = TAKE_PTR(bus);
+        return 0;
+}
+
+static int list_modems(sd_bus *bus, const CtlArgs *a, char ***ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        char **paths = NULL;
+        int r;
+
+        r = sd_bus_call_method(bus, BUS_NAME, MANAGER_PATH, MANAGER_IFACE, "ListModems", &e, &reply, "");
+        if (r < 0)
+                return report_error(a, "ListModems", &e, r);
+        r = sd_bus_message_read_strv(reply, &paths);
+        if (r < 0)
+                return report_error(a, "ListModems", NULL, r);
+        *ret = paths;
+        return 0;
+}
+
+/* Resolves the optional MODEM argument; prints the failure and returns an
+ * exit code, or 0 with *ret_path set. */
+static int resolve_modem(sd_bus *bus, const CtlArgs *a, const char *spec, char **ret_path) {
+        _cleanup_strv_free_ char **paths = NULL;
+        size_t n = 0;
+        int r;
+
+        if (spec) {
+                r = ctl_modem_path_from_spec(spec, ret_path);
+                if (r == -ENOMEM)
+                        return report_error(a, "modem", NULL, r);
+                if (r < 0) {
+                        fprintf(stderr, "callstackctl: '%s' is not a modem: give N or /org/callstack/Modem/N\n",
+                                spec);
+                        return CTL_EXIT_USAGE;
+                }
+                return 0;
+        }
+        r = list_modems(bus, a, &paths);
+        if (r != 0)
+                return r;
+        while (paths && paths[n])
+                n++;
+        if (n == 0) {
+                fprintf(stderr, "callstackctl: no modem found\n");
+                return CTL_EXIT_FAILURE;
+        }
+        if (n > 1) {
+                fprintf(stderr, "callstackctl: %zu modems; name one (N or /org/callstack/Modem/N, see 'list')\n", n);
+                return CTL_EXIT_USAGE;
+        }
+        *ret_path = TAKE_PTR(paths[0]);
+        paths[0] = paths[1]; /* keep the strv NULL-terminated for the cleanup */
+        return 0;
+}
+
+static int get_all(sd_bus *bus, const CtlArgs *a, const char *path, const char *iface, json_object **ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = sd_bus_call_method(bus, BUS_NAME, path, "org.freedesktop.DBus.Properties", "GetAll", &e, &reply,
+                               "s", iface);
+        if (r < 0)
+                return report_error(a, path, &e, r);
+        r = ctl_json_read_value(reply, ret);
+        if (r < 0)
+                return report_error(a, path, NULL, r);
+        return 0;
+}
+
+static void print_json(json_object *o) {
+        printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                                                 JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+static int verb_list(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_strv_free_ char **paths = NULL;
+        _cleanup_(json_object_putp) json_object *arr = json_object_new_array();
+        int r;
+
+        if (!arr)
+                return report_error(a, "list", NULL, -ENOMEM);
+        r = list_modems(bus, a, &paths);
+        if (r != 0)
+                return r;
+        for (char **p = paths; p && *p; p++) {
+                _cleanup_(json_object_putp) json_object *props = NULL;
+                r = get_all(bus, a, *p, MODEM_IFACE, &props);
+                if (r != 0)
+                        return r;
+                if (a->json)
+                        json_object_array_add(arr, ctl_modem_to_json(*p, props));
+                else
+                        ctl_format_modem_line(stdout, *p, props);
+        }
+        if (a->json)
+                print_json(arr);
+        else if (!paths || !paths[0])
+                printf("No modems.\n");
+        return 0;
+}
+
+static int verb_show(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_(json_object_putp) json_object *props = NULL;
+        int r;
+
+        r = resolve_modem(bus, a, a->n_args > 0 ? a->args[0] : NULL, &path);
+        if (r != 0)
+                return r;
+        r = get_all(bus, a, path, MODEM_IFACE, &props);
+        if (r != 0)
+                return r;
+        if (a->json) {
+                _cleanup_(json_object_putp) json_object *o = ctl_modem_to_json(path, props);
+                print_json(o);
+        } else
+                ctl_format_modem(stdout, path, props);
+        return 0;
+}
+
+static int verb_identity(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(json_object_putp) json_object *id = NULL;
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = resolve_modem(bus, a, a->n_args > 0 ? a->args[0] : NULL, &path);
+        if (r != 0)
+                return r;
+        r = sd_bus_call_method(bus, BUS_NAME, path, MODEM_IFACE, "GetIdentity", &e, &reply, "");
+        if (r < 0)
+                return report_error(a, "GetIdentity", &e, r);
+        r = ctl_json_read_value(reply, &id);
+        if (r < 0)
+                return report_error(a, "GetIdentity", NULL, r);
+        if (a->json)
+                print_json(id);
+        else
+                ctl_format_identity(stdout, id);
+        return 0;
+}
+
+/* Reads a PIN from stdin, without echo on a terminal. */
+static int read_pin(char *buf, size_t size) {
+        struct termios old, quiet;
+        bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+        char *ok;
+
+        if (tty) {
+                fputs("SIM PIN: ", stderr);
+                quiet = old;
+                quiet.c_lflag &= ~(tcflag_t)ECHO;
+                (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+        }
+        ok = fgets(buf, (int)size, stdin);
+        if (tty) {
+                (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+                fputc('\n', stderr);
+        }
+        if (!ok)
+                return -EIO;
+        ctl_chomp(buf);
+        return 0;
+}
+
+static int verb_pin(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        char pin[64];
+        int r;
+
+        if (streq(a->args[0], "-")) {
+                if (read_pin(pin, sizeof(pin)) < 0) {
+                        fprintf(stderr, "callstackctl: no PIN on standard input\n");
+                        return CTL_EXIT_USAGE;
+                }
+        } else
+                snprintf(pin, sizeof(pin), "%s", a->args[0]);
+        if (!ctl_pin_is_valid(pin)) {
+                explicit_bzero(pin, sizeof(pin));
+                fprintf(stderr, "callstackctl: a PIN is 4 to 8 digits\n");
+                return CTL_EXIT_USAGE;
+        }
+        r = resolve_modem(bus, a, a->n_args > 1 ? a->args[1] : NULL, &path);
+        if (r == 0) {
+                r = sd_bus_call_method(bus, BUS_NAME, path, MODEM_IFACE, "SendPin", &e, NULL, "s", pin);
+                r = r < 0 ? report_error(a, "SendPin", &e, r) : 0;
+        }
+        explicit_bzero(pin, sizeof(pin));
+        return r;
+}
+
+static int verb_at(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        const char *spec, *cmd, *response;
+        uint64_t usec;
+        int r;
+
+        if (ctl_at_split(a->args, a->n_args, &spec, &cmd) < 0)
+                return CTL_EXIT_USAGE;
+        if (!startswith_no_case(cmd, "AT")) {
+                fprintf(stderr, "callstackctl: an AT command starts with 'AT'\n");
+                return CTL_EXIT_USAGE;
+        }
+        r = resolve_modem(bus, a, spec, &path);
+        if (r != 0)
+                return r;
+        r = sd_bus_message_new_method_call(bus, &m, BUS_NAME, path, MODEM_IFACE, "Command");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "su", cmd, a->timeout_ms);
+        if (r < 0)
+                return report_error(a, "Command", NULL, r);
+        /* The modem's time plus room for polkit. */
+        usec = (uint64_t)(a->timeout_ms ? a->timeout_ms : 5000) * 1000ULL + DEFAULT_CALL_USEC;
+        r = sd_bus_call(bus, m, usec, &e, &reply);
+        if (r < 0)
+                return report_error(a, "Command", &e, r);
+        r = sd_bus_message_read(reply, "s", &response);
+        if (r < 0)
+                return report_error(a, "Command", NULL, r);
+        if (a->json) {
+                _cleanup_(json_object_putp) json_object *o = json_object_new_object();
+                json_object_object_add(o, "response", json_object_new_string(response));
+                json_object_object_add(o, "ok", json_object_new_boolean(ctl_at_exit_code(response) == 0));
+                print_json(o);
+        } else
+                printf("%s\n", response);
+        return ctl_at_exit_code(response);
+}
+
+static volatile sig_atomic_t monitor_stop;
+
+static void on_stop_signal(int sig) {
+        (void)sig;
+        monitor_stop = 1;
+}
+
+static int on_signal(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        const CtlArgs *a = userdata;
+        _cleanup_(json_object_putp) json_object *args = NULL;
+        struct timespec ts;
+        uint64_t usec;
+
+        if (ctl_json_from_message(m, &args) < 0)
+                return 0;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        usec = (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
+        ctl_format_signal(stdout, a->json, usec, sd_bus_message_get_path(m), sd_bus_message_get_interface(m),
+                          sd_bus_message_get_member(m), args);
+        return 0;
+}
+
+static int verb_monitor(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *s1 = NULL, *s2 = NULL;
+        struct sigaction sa = { .sa_handler = on_stop_signal };
+        int r;
+
+        /* Every signal callstackd sends (PropertiesChanged, InterfacesAdded/
+         * Removed, Messaging.Added, ...) and its arrival/departure. */
+        r = sd_bus_add_match(bus, &s1, "type='signal',sender='" BUS_NAME "'", on_signal, (void *)a);
+        if (r >= 0)
+                r = sd_bus_add_match(bus, &s2,
+                                     "type='signal',sender='org.freedesktop.DBus',"
+                                     "interface='org.freedesktop.DBus',member='NameOwnerChanged',"
+                                     "arg0='" BUS_NAME "'",
+                                     on_signal, (void *)a);
+        if (r < 0)
+                return report_error(a, "monitor", NULL, r);
+
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        fprintf(stderr, "Monitoring %s (Ctrl-C to stop).\n", BUS_NAME);
+
+        while (!monitor_stop) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0) {
+                        if (r == -ECONNRESET || r == -ENOTCONN) {
+                                fprintf(stderr, "callstackctl: the bus went away\n");
+                                return CTL_EXIT_UNREACHABLE;
+                        }
+                        return report_error(a, "monitor", NULL, r);
+                }
+                if (r > 0)
+                        continue;
+                r = sd_bus_wait(bus, UINT64_MAX);
+                if (r < 0 && r != -EINTR)
+                        return report_error(a, "monitor", NULL, r);
+        }
+        return CTL_EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        CtlArgs a;
+        char err[256];
+        int r;
+
+        if (ctl_args_parse(argc, argv, &a, err, sizeof(err)) < 0) {
+                fprintf(stderr, "callstackctl: %s\n", err);
+                return CTL_EXIT_USAGE;
+        }
+        if (ctl_args_check(&a, err, sizeof(err)) < 0) {
+                fprintf(stderr, "callstackctl: %s\n", err);
+                return CTL_EXIT_USAGE;
+        }
+        if (a.verb == CTL_VERB_HELP) {
+                help();
+                return CTL_EXIT_OK;
+        }
+        if (a.verb == CTL_VERB_VERSION) {
+                printf("callstackctl %s\n", CALLSTACK_VERSION);
+                return CTL_EXIT_OK;
+        }
+
+        r = connect_bus(&a, &bus);
+        if (r != 0)
+                return r;
+
+        switch (a.verb) {
+        case CTL_VERB_LIST: return verb_list(bus, &a);
+        case CTL_VERB_SHOW: return verb_show(bus, &a);
+        case CTL_VERB_IDENTITY: return verb_identity(bus, &a);
+        case CTL_VERB_PIN: return verb_pin(bus, &a);
+        case CTL_VERB_AT: return verb_at(bus, &a);
+        case CTL_VERB_MONITOR: return verb_monitor(bus, &a);
+        default: return CTL_EXIT_USAGE;
+        }
+}
