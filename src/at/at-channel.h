@@ -3,6 +3,7 @@
  * timeouts on a timer, and reports hang-up/EIO (unplug) once. */
 #pragma once
 
+#include <stdbool.h>
 #include <systemd/sd-event.h>
 
 #include "at/at-chat.h"
@@ -14,7 +15,12 @@ typedef struct AtChannel AtChannel;
 int at_channel_open(sd_event *event, const char *path, AtChannel **ret);
 /* Same with an fd already open (ownership taken). */
 int at_channel_new_from_fd(sd_event *event, int fd, const char *name, AtChannel **ret);
+/* Closes the fd; commands still queued fail with AT_FINAL_GONE, the
+ * chat's disconnect func is not called (a deliberate close is not an
+ * unplug).  Safe inside any chat callback (the free is deferred). */
 AtChannel *at_channel_free(AtChannel *channel);
+/* True once the tty hung up (or the channel is being freed). */
+bool at_channel_is_gone(AtChannel *channel);
 
 /* Borrowed; lives as long as the channel. */
 AtChat *at_channel_get_chat(AtChannel *channel);

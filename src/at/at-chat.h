@@ -126,5 +126,22 @@ void at_chat_process_timeouts(AtChat *chat);
 /* Name used in the debug trace ("ttyUSB2"). */
 int at_chat_set_debug_name(AtChat *chat, const char *name);
 
-/* Number of commands queued or in flight (for tests and Busy answers). */
+/* Number of commands queued or in flight (for tests and Busy answers).
+ * A timed-out or cancelled command still draining is not counted. */
 size_t at_chat_pending(AtChat *chat);
+
+/* Called whenever at_chat_next_deadline() may have changed (a command was
+ * written, finished or timed out): the channel re-arms its timer here. */
+typedef void (*AtDeadlineFunc)(AtChat *chat, void *userdata);
+void at_chat_set_deadline_func(AtChat *chat, AtDeadlineFunc func, void *userdata);
+
+/* Timing rules (see at-chat.c for the full routing rules):
+ *  - the default timeout is 5 s, measured from the write of the command;
+ *    for SMS submission it restarts when the payload is written;
+ *    unsolicited traffic never extends it;
+ *  - after a timeout the command keeps the slot as a "zombie" for 1 s (or
+ *    until its late final result arrives, swallowed with its lines) before
+ *    the next command is written; a cancelled command in flight drains the
+ *    same way until its final result or its original deadline;
+ *  - at_chat_unref() dropping the last reference frees queued commands
+ *    without calling them back: cancel owners first. */
