@@ -1,17 +1,160 @@
 #!/usr/bin/python3
-"""callstack demo: runs the built pieces on a simulated modem.
+"""callstack demo: the service on a simulated modem, on a private bus.
 
-Grows with the project: today it shows the build is complete; the
-simulator and daemon tour are added by their issues."""
+Starts, in a temporary directory and without touching the host's system
+bus: a private system-like dbus-daemon (with dbus/org.callstack.conf), a
+polkit stand-in (python3-dbusmock's polkitd template, allowing every
+callstack action), callstack-modem-sim (a SIMCom SIM7600 with 10 ms
+latency) and callstackd on it.  Then it walks through callstackctl list,
+show, identity, a raw AT command, and a signal-quality/registration change
+injected in the simulator as seen by `callstackctl monitor` and `show`.
+It then keeps running until Ctrl-C, printing how to reach it from another
+shell; --once exits after the tour (what the test suite runs).
+
+Run it with `scripts/dev demo` (builds first) or
+`/usr/bin/python3 scripts/demo.py --build build`."""
 import argparse
 import os
+import select
+import shlex
+import signal
+import subprocess
 import sys
+import time
 
-ap = argparse.ArgumentParser(description=__doc__)
-ap.add_argument("--build", default="build")
-ap.add_argument("--once", action="store_true", help="exit after the tour")
-args = ap.parse_args()
-sim = os.path.join(args.build, "tools", "modem-sim", "callstack-modem-sim")
-if not os.path.exists(sim):
-    print("demo: the simulated modem is not built yet in this tree", file=sys.stderr)
-    sys.exit(1)
+TOP = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+
+def main():
+    ap = argparse.ArgumentParser(description="run callstack on a simulated modem on a private bus")
+    ap.add_argument("--build", default=os.environ.get("CALLSTACK_BUILD", "build"),
+                    help="meson build directory (default: build)")
+    ap.add_argument("--once", action="store_true", help="exit after the tour instead of waiting for Ctrl-C")
+    ap.add_argument("--profile", default="sim7600", help="simulator profile (default: sim7600)")
+    args = ap.parse_args()
+
+    build = os.path.abspath(args.build if os.path.isabs(args.build) else os.path.join(TOP, args.build))
+    os.environ["CALLSTACK_BUILD_DIR"] = build
+    os.environ["CALLSTACK_SOURCE_DIR"] = TOP
+    sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
+    import harness
+    harness.DETACH = True
+
+    for prog in (harness.sim_path(), harness.callstackd_path(), harness.callstackctl_path()):
+        if not os.access(prog, os.X_OK):
+            print(f"demo: {os.path.relpath(prog, TOP)} is not built; run `scripts/dev build` first",
+                  file=sys.stderr)
+            return 77  # "skipped" for the test suite
+    if os.geteuid() != 0:
+        # Only root may own org.callstack under our bus policy, as on a real system.
+        print("demo: run as root: the private bus applies the real policy (only root owns org.callstack)",
+              file=sys.stderr)
+        return 1
+
+    # SIGTERM ends the demo like Ctrl-C, with a clean teardown.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+    ctl_rel = os.path.relpath(harness.callstackctl_path())
+
+    def say(text):
+        print(f"\n== {text}", flush=True)
+
+    def run_ctl(h, *ctl_args):
+        print(f"$ callstackctl {' '.join(shlex.quote(a) for a in ctl_args)}", flush=True)
+        r = h.ctl(*ctl_args)
+        sys.stdout.write(r.stdout)
+        if r.stderr:
+            sys.stdout.write(r.stderr)
+        if r.returncode != 0:
+            raise harness.HarnessError(f"callstackctl {' '.join(ctl_args)} exited with {r.returncode}")
+        sys.stdout.flush()
+        return r
+
+    say("starting a private system-like bus, the polkit stand-in (dbusmock, allowing every "
+        "callstack action), the simulated modem and callstackd")
+    t0 = time.monotonic()
+    try:
+        with harness.Harness(sims=1, profiles=[args.profile], allowed=harness.ALL_ACTIONS,
+                             sim_args=[{"latency_ms": 10}]) as h:
+            modem = h.modems()[0]
+            print(f"bus:       {h.bus.address}")
+            print(f"simulator: {h.sims[0].tty} (profile {args.profile}, control socket {h.sims[0].control_path})")
+            print(f"callstackd: pid {h.daemon.proc.pid}, modem {modem} settled in "
+                  f"{time.monotonic() - t0:.2f}s (State {h.get(modem, harness.MODEM_IFACE, 'State')})")
+
+            say("the modems callstackd found")
+            run_ctl(h, "list")
+            say("one modem in detail")
+            run_ctl(h, "show")
+            say("identities are personal data: polkit action org.callstack.modem.identity (allowed here)")
+            run_ctl(h, "identity")
+            say("a raw AT command (org.callstack.modem.command, administrators only on a real system)")
+            run_ctl(h, "at", "AT+CSQ")
+
+            say("watching signals with `callstackctl monitor` while the simulator's signal drops "
+                "and it starts roaming")
+            mon = h.spawn([harness.callstackctl_path(), "--bus-address", h.bus.address, "monitor"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                r, _, _ = select.select([mon.stderr], [], [], 0.1)
+                if r and "Monitoring" in mon.stderr.readline():
+                    break
+            before = h.get(modem, harness.MODEM_IFACE, "SignalQuality")
+            csq = 6 if before > 40 else 25
+            print(f"simulator control: set csq {csq} 99; set creg 5  (+CSQ and a +CREG: 5 URC)")
+            h.sims[0].control(f"set csq {csq} 99")
+            h.sims[0].control("set creg 5")
+            h.wait_property(modem, harness.MODEM_IFACE, "Registration", "roaming", timeout=15)
+            h.wait_property(modem, harness.MODEM_IFACE, "SignalQuality", lambda v: v != before, timeout=30)
+            seen = []
+            deadline = time.monotonic() + 3
+            want_signal = f"SignalQuality={h.get(modem, harness.MODEM_IFACE, 'SignalQuality')}"
+            while time.monotonic() < deadline:
+                r, _, _ = select.select([mon.stdout], [], [], 0.1)
+                if r:
+                    line = mon.stdout.readline()
+                    if not line:
+                        break
+                    seen.append(line)
+                    sys.stdout.write("monitor: " + line)
+                    text = "".join(seen)
+                    if want_signal in text and "Registration=roaming" in text:
+                        break
+            sys.stdout.flush()
+            mon.terminate()
+            mon.wait(5)
+            text = "".join(seen)
+            if want_signal not in text or "Registration=roaming" not in text:
+                raise harness.HarnessError(f"monitor did not show the change; got {text!r}")
+            run_ctl(h, "show")
+
+            addr = shlex.quote(h.bus.address)
+            if args.once:
+                say("tour done (--once): stopping")
+            else:
+                say("callstack is running; from another shell (as root):")
+                print(f"  {ctl_rel} --bus-address {addr} show")
+                print(f"  {ctl_rel} --bus-address {addr} monitor")
+                print(f"  busctl --address={addr} tree org.callstack")
+                print(f"  simulator control socket: {h.sims[0].control_path} "
+                      "(line protocol: tools/modem-sim/README.md)")
+                print("Ctrl-C stops everything.", flush=True)
+                try:
+                    while h.daemon.proc.poll() is None:
+                        time.sleep(0.5)
+                    print("demo: callstackd exited", file=sys.stderr)
+                except KeyboardInterrupt:
+                    print("\nstopping", flush=True)
+    except KeyboardInterrupt:
+        print("\nstopped", flush=True)
+        return 130
+    except harness.HarnessError as e:
+        print(f"demo: {e}", file=sys.stderr)
+        return 1
+    print("callstackd stopped cleanly (exit 0).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

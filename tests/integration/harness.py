@@ -70,8 +70,18 @@ SOURCE_DIR = os.environ.get(
     os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 BUILD_DIR = os.environ.get("CALLSTACK_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
 VALGRIND = os.environ.get("CALLSTACK_VALGRIND") == "1"
+# The demo sets this: children get their own session so a terminal's Ctrl-C
+# reaches only the demo, which then tears down in order.  Tests keep it off
+# so that meson's timeout kill reaches every child.
+DETACH = False
 # Everything is slower under valgrind.
 SLOW = 10.0 if VALGRIND else 1.0
+
+
+def _popen(*args, **kw):
+    if DETACH:
+        kw.setdefault("start_new_session", True)
+    return subprocess.Popen(*args, **kw)
 
 
 class Skip(Exception):
@@ -235,7 +245,7 @@ class Bus:
             f.write(BUS_CONFIG.format(dir=self.dir, policy_dir=self.policy_dir))
         self.log = open(os.path.join(tmpdir, "dbus-daemon.log"), "w+")
         r, w = os.pipe()
-        self.proc = subprocess.Popen(
+        self.proc = _popen(
             ["dbus-daemon", "--config-file", self.config, "--nofork", "--nopidfile",
              f"--print-address={w}"],
             pass_fds=(w,), stdout=self.log, stderr=subprocess.STDOUT)
@@ -306,7 +316,7 @@ class PolkitMock:
         self.h = harness
         self.log = open(os.path.join(harness.tmp, "polkit-mock.log"), "w+")
         env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=harness.bus.address)
-        self.proc = subprocess.Popen(
+        self.proc = _popen(
             ["/usr/bin/python3", "-m", "dbusmock", "--system", "--template", "polkitd"],
             env=env, stdout=self.log, stderr=subprocess.STDOUT)
         harness.bus.wait_name(POLKIT_NAME, 15, self.proc, "python3-dbusmock polkitd")
@@ -357,7 +367,7 @@ class Sim:
         if pin is not None:
             cmd += ["--pin", pin]
         cmd += list(extra)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.proc = _popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.tty = self._wait_ready()
 
     def _wait_ready(self):
@@ -447,7 +457,7 @@ class Daemon:
         if env:
             e.update(env)
         self.started = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=e)
+        self.proc = _popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=e)
         self.returncode = None
         self.stopped = False
 
@@ -722,7 +732,7 @@ class Harness:
 
     def spawn(self, cmd, uid=None, **kw):
         """Starts a long-running client (stopped at teardown)."""
-        p = subprocess.Popen(self.as_user(cmd, uid), env=self.env(), **kw)
+        p = _popen(self.as_user(cmd, uid), env=self.env(), **kw)
         self.extra_procs.append(p)
         return p
 
