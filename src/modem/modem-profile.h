@@ -1,0 +1,25 @@
+/* A modem's capability profile as the Modem object sees it: an id and a
+ * feature -> "supported"/"unsupported"/"unknown" map.  src/profile/ (the
+ * hotplug issue) loads real ones from the profiles directory; until a profile
+ * matches, a modem carries the "generic" one with everything unknown. */
+#pragma once
+
+#include <stddef.h>
+
+typedef struct ModemCapability {
+        char *feature;
+        char *value;
+} ModemCapability;
+
+typedef struct ModemProfile {
+        char *id;
+        ModemCapability *caps;
+        size_t n_caps;
+} ModemProfile;
+
+int modem_profile_new(const char *id, ModemProfile **ret);
+/* Adds or replaces feature; value must be supported|unsupported|unknown. */
+int modem_profile_set_capability(ModemProfile *p, const char *feature, const char *value);
+/* "generic": sms, voice, ussd, audio, gnss all "unknown". */
+int modem_profile_new_generic(ModemProfile **ret);
+ModemProfile *modem_profile_free(ModemProfile *p);
