@@ -445,6 +445,15 @@ int sms_pdu_decode(const uint8_t *p, size_t len, bool has_smsc, SmsPart *part, c
         return 0;
 }
 
+int sms_pdu_hex_tpdu_length(const char *hex, size_t hex_len, size_t *ret_len) {
+        uint8_t sl;
+        if (!hex || hex_len < 2 || hex_len % 2 || sms_hex_to_bin(hex, 2, &sl, 1) != 1 ||
+            hex_len / 2 < 1 + (size_t)sl)
+                return -EBADMSG;
+        *ret_len = hex_len / 2 - 1 - sl;
+        return 0;
+}
+
 int sms_pdu_decode_hex(const char *hex, size_t hex_len, bool has_smsc, SmsPart *part,
                        const char **ret_reason) {
         uint8_t buf[SMS_PDU_MAX];

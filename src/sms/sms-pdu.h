@@ -140,6 +140,11 @@ int sms_pdu_decode(const uint8_t *pdu, size_t len, bool has_smsc, SmsPart *part,
 int sms_pdu_decode_hex(const char *hex, size_t hex_len, bool has_smsc, SmsPart *part,
                        const char **ret_reason);
 
+/* TPDU octets of a hex PDU that starts with the SMSC address: what the
+ * <length> of +CMGR/+CMGL/+CMT/+CDS and AT+CMGS count (27.005 3.1).
+ * -EBADMSG when the hex is odd or shorter than its SMSC field. */
+int sms_pdu_hex_tpdu_length(const char *hex, size_t hex_len, size_t *ret_len);
+
 /* Decodes a payload (concatenated SmsPart.payload of every part, in
  * sequence order) to UTF-8 in out, NUL-terminated.  8-bit data is
  * -EMEDIUMTYPE (it is not text).  -ENOBUFS when out is too small: 2 bytes
