@@ -441,33 +441,49 @@ static int received_in_tx(Store *s, const ReassemblyPart *p, const char *fp, uin
         return group_finish(s, id, STORE_SMS_RECEIVED, now);
 }
 
-int store_part_received(Store *s, const ReassemblyPart *part, StorePartOutcome *ret) {
-        StorePartOutcome out = {};
-        char fp[65];
+int store_parts_received(Store *s, const ReassemblyPart *parts, size_t n, StorePartOutcome *ret) {
+        _cleanup_free_ StorePartOutcome *out = NULL;
         uint64_t now;
         int r;
 
-        if (!s || !ret)
+        if (!s || !ret || (n > 0 && !parts))
                 return -EINVAL;
-        r = reassembly_part_validate(part);
-        if (r < 0)
-                return r;
-        store_pdu_fingerprint(part->pdu_hex, fp);
+        for (size_t i = 0; i < n; i++) {
+                r = reassembly_part_validate(&parts[i]);
+                if (r < 0)
+                        return r;
+        }
+        if (n == 0)
+                return 0;
+        out = calloc(n, sizeof *out);
+        if (!out)
+                return -ENOMEM;
         now = store_now(s);
 
         r = store_tx_begin(s);
         if (r < 0)
                 return r;
-        r = received_in_tx(s, part, fp, now, &out);
-        if (r < 0) {
-                store_tx_rollback(s);
-                return r;
+        for (size_t i = 0; i < n; i++) {
+                char fp[65];
+
+                store_pdu_fingerprint(parts[i].pdu_hex, fp);
+                r = received_in_tx(s, &parts[i], fp, now, &out[i]);
+                if (r < 0) {
+                        store_tx_rollback(s);
+                        return r;
+                }
         }
         r = store_tx_commit(s);
         if (r < 0)
                 return r;
-        *ret = out;
+        memcpy(ret, out, n * sizeof *out);
         return 0;
+}
+
+int store_part_received(Store *s, const ReassemblyPart *part, StorePartOutcome *ret) {
+        if (!part)
+                return -EINVAL;
+        return store_parts_received(s, part, 1, ret);
 }
 
 int store_groups_expire(Store *s, uint64_t now, uint64_t max_age, int64_t **ret_ids, size_t *ret_n) {

@@ -182,6 +182,12 @@ typedef struct StorePartOutcome {
  * modem (for every result, duplicates included).  -EINVAL for a part
  * reassembly_part_validate() refuses. */
 int store_part_received(Store *s, const ReassemblyPart *part, StorePartOutcome *ret);
+/* The same for n parts in ONE transaction (one fsync): for a burst (an
+ * AT+CMGL sweep, queued +CMTI), commit the batch, then delete the slots.
+ * Parts are applied in order, so later parts see earlier ones (a group can
+ * complete inside the batch; ret[i] is part i's outcome).  All or nothing:
+ * one invalid part is -EINVAL and nothing is stored (retry one by one). */
+int store_parts_received(Store *s, const ReassemblyPart *parts, size_t n, StorePartOutcome *ret);
 
 /* Expires pending groups whose first part arrived at least max_age µs
  * before now (realtime µs): each becomes a `partial` message with the gaps

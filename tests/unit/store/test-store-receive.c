@@ -463,6 +463,51 @@ static void test_store_sms_list_by_modem(void **state) {
         assert_int_equal(count_listed(f->s), 2);
 }
 
+static void test_store_parts_received_batch(void **state) {
+        Fixture *f = *state;
+        TestPart t[5];
+        ReassemblyPart parts[5];
+        StorePartOutcome out[5];
+        char *text;
+
+        test_part(&t[0], MODEM_A, "+15555550123", 0, 0, 1, 1, "single");
+        test_part(&t[1], MODEM_A, "+15555550123", 31, 8, 2, 2, "world");
+        test_part(&t[2], MODEM_A, "+15555550123", 31, 8, 2, 1, "hello ");
+        test_part(&t[3], MODEM_A, "+15555550123", 0, 0, 1, 1, "single"); /* same PDU as [0] */
+        test_part(&t[4], MODEM_A, "+15555550123", 32, 8, 2, 1, "pending");
+        for (int i = 0; i < 5; i++)
+                parts[i] = t[i].p;
+        assert_int_equal(store_parts_received(f->s, parts, 5, out), 0);
+        assert_int_equal(out[0].result, STORE_PART_NEW_MESSAGE);
+        assert_int_equal(out[1].result, STORE_PART_ADDED);
+        assert_int_equal(out[2].result, STORE_PART_COMPLETED);
+        assert_int_equal(out[2].message_id, out[1].message_id);
+        assert_int_equal(out[3].result, STORE_PART_DUPLICATE);
+        assert_int_equal(out[3].message_id, out[0].message_id);
+        assert_int_equal(out[4].result, STORE_PART_ADDED);
+        text = test_text_of(f->s, out[2].message_id);
+        assert_string_equal(text, "hello world");
+        free(text);
+        assert_int_equal(count_listed(f->s), 2);
+}
+
+static void test_store_parts_received_batch_all_or_nothing(void **state) {
+        Fixture *f = *state;
+        TestPart good, bad;
+        ReassemblyPart parts[2];
+        StorePartOutcome out[2] = {};
+
+        test_part(&good, MODEM_A, "+15555550123", 0, 0, 1, 1, "good");
+        test_part(&bad, MODEM_A, "+15555550123", 1, 8, 2, 3, "bad seq");
+        parts[0] = good.p;
+        parts[1] = bad.p;
+        assert_int_equal(store_parts_received(f->s, parts, 2, out), -EINVAL);
+        assert_int_equal(count_listed(f->s), 0);
+        /* Nothing was fingerprinted either: the good part is new later. */
+        assert_int_equal(test_receive(f->s, &good.p).result, STORE_PART_NEW_MESSAGE);
+        assert_int_equal(store_part_received(f->s, NULL, out), -EINVAL);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void) {
@@ -484,6 +529,8 @@ int main(void) {
                 T(test_store_sms_delete_received_not_resurrected),
                 T(test_store_seen_prune_window),
                 T(test_store_sms_list_by_modem),
+                T(test_store_parts_received_batch),
+                T(test_store_parts_received_batch_all_or_nothing),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
