@@ -138,7 +138,7 @@ static void group_finish_probe(Group *g) {
         Port *primary = NULL;
         int best = -1;
         unsigned commands = 0;
-        const char *mf = NULL, *model = NULL, *rev = NULL;
+        g_autofree char *mf = NULL, *model = NULL, *rev = NULL;
         const Profile *profile = NULL;
 
         for (guint i = 0; i < g->ports->len; i++) {
@@ -166,9 +166,10 @@ static void group_finish_probe(Group *g) {
                         port_stop_probe(g_ptr_array_index(g->ports, i));
                 return;
         }
-        mf = hotplug_probe_get_manufacturer(primary->probe);
-        model = hotplug_probe_get_model(primary->probe);
-        rev = hotplug_probe_get_revision(primary->probe);
+        /* copies: the probes are freed before the modem is reported */
+        mf = g_strdup(hotplug_probe_get_manufacturer(primary->probe));
+        model = g_strdup(hotplug_probe_get_model(primary->probe));
+        rev = g_strdup(hotplug_probe_get_revision(primary->probe));
         profile_db_match(m->opts.profiles, g->vid, g->pid, mf, model, &profile);
 
         size_t n = g->ports->len;
@@ -230,11 +231,20 @@ static void group_finish_probe(Group *g) {
 }
 
 static void group_check_done(Group *g) {
+        bool pending = false, udev_at_answered = false;
+
         for (guint i = 0; i < g->ports->len; i++) {
                 Port *p = g_ptr_array_index(g->ports, i);
                 if (p->probe && !hotplug_probe_is_done(p->probe))
-                        return;
+                        pending = true;
+                else if (p->result == HOTPLUG_PROBE_AT && p->udev_role_set && p->udev_role == PROFILE_PORT_AT)
+                        udev_at_answered = true;
         }
+        /* The port udev calls "at" answered: that is the AT port; do not
+         * wait for silent siblings (a PPP port may never answer while
+         * the modem boots).  Otherwise wait for every answer. */
+        if (pending && !udev_at_answered)
+                return;
         group_finish_probe(g);
 }
 
