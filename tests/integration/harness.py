@@ -367,27 +367,21 @@ class Sim:
         if pin is not None:
             cmd += ["--pin", pin]
         cmd += list(extra)
-        self.proc = _popen(cmd, stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.proc = _popen(cmd, stdout=subprocess.PIPE, stderr=self.log)
         self.tty = self._wait_ready()
 
     def _wait_ready(self):
-        deadline = time.monotonic() + 10 * SLOW
-        import select
-        buf = ""
-        while time.monotonic() < deadline:
-            r, _, _ = select.select([self.proc.stdout], [], [], 0.1)
-            if r:
-                line = self.proc.stdout.readline()
-                if not line:
-                    break
-                buf += line
-                if line.startswith("READY "):
-                    return line.split(None, 1)[1].strip()
-            if self.proc.poll() is not None:
-                break
+        reader = LineReader(self.proc.stdout)
+        try:
+            line = reader.read_until(lambda l: l.startswith("READY ") or self.proc.poll() is not None,
+                                     10, "READY from the simulator")
+            if line.startswith("READY "):
+                return line.split(None, 1)[1].strip()
+        except HarnessError:
+            pass
         self.log.seek(0)
         raise HarnessError(f"simulator {self.index} not READY (exit {self.proc.poll()}): "
-                           f"{buf!r} {self.log.read()[-1000:]}")
+                           f"{reader.lines!r} {self.log.read()[-1000:]}")
 
     def control(self, command, timeout=5):
         """Sends one control line; returns the data lines; raises on 'ERR'."""
@@ -484,6 +478,59 @@ class Daemon:
         self.returncode = self.proc.returncode
         self.log.close()
         return self.returncode
+
+
+# --------------------------------------------------------------------------
+# Reading a child's output with deadlines
+
+
+class LineReader:
+    """Reads lines from a pipe with a deadline.  Uses os.read on the file
+    descriptor: select() on a buffered Python file would miss lines that
+    already sit in Python's buffer."""
+
+    def __init__(self, pipe):
+        self.fd = pipe.fileno()
+        self.buf = b""
+        self.eof = False
+        self.lines = []  # every line returned so far
+
+    def readline(self, timeout):
+        """The next line (without "\n"), or None at EOF or after timeout s."""
+        import select
+        deadline = time.monotonic() + timeout * SLOW
+        while b"\n" not in self.buf and not self.eof:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.fd], [], [], min(left, 0.1))
+            if r:
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
+                    self.eof = True
+                self.buf += chunk
+        if b"\n" not in self.buf:
+            if not self.buf:
+                return None
+            line, self.buf = self.buf, b""
+        else:
+            line, self.buf = self.buf.split(b"\n", 1)
+        text = line.decode(errors="replace")
+        self.lines.append(text)
+        return text
+
+    def read_until(self, predicate, timeout, what):
+        """Reads lines until predicate(line); returns that line.  Raises
+        HarnessError with what was read when the deadline passes."""
+        deadline = time.monotonic() + timeout * SLOW
+        start = len(self.lines)
+        while True:
+            left = deadline - time.monotonic()
+            line = self.readline(max(left, 0) / SLOW) if left > 0 else None
+            if line is None:
+                raise HarnessError(f"no {what} within {timeout * SLOW:.1f}s; read {self.lines[start:]!r}")
+            if predicate(line):
+                return line
 
 
 # --------------------------------------------------------------------------

@@ -7,7 +7,6 @@ PIN from stdin, monitor sees a property change injected in the simulator,
 usage and unreachable-daemon exit codes."""
 import json
 import os
-import select
 import subprocess
 import sys
 import time
@@ -150,55 +149,38 @@ def test_ctl_pin_from_stdin():
         h.wait_property(modem, MODEM_IFACE, "SimState", "ready", timeout=10)
 
 
-def read_lines_until(proc, pred, timeout, what):
-    """Reads proc.stdout lines until pred(line); returns all lines read."""
-    lines = []
-    deadline = time.monotonic() + timeout * harness.SLOW
-    while time.monotonic() < deadline:
-        r, _, _ = select.select([proc.stdout], [], [], 0.1)
-        if r:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if pred(line):
-                return lines
-    raise AssertionError(f"no {what} within {timeout}s; got {lines!r}")
-
-
-def wait_monitoring(proc):
-    deadline = time.monotonic() + 10 * harness.SLOW
-    while time.monotonic() < deadline:
-        r, _, _ = select.select([proc.stderr], [], [], 0.1)
-        if r and "Monitoring" in proc.stderr.readline():
-            return
-    raise AssertionError("callstackctl monitor did not start")
+def start_monitor(h, *extra):
+    """callstackctl monitor as nobody; returns (proc, stdout reader) once it listens."""
+    p = h.spawn([harness.callstackctl_path(), "--bus-address", h.bus.address, "monitor"] + list(extra),
+                uid=NOBODY, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    harness.LineReader(p.stderr).read_until(lambda l: l.startswith("Monitoring"), 10, "monitor start")
+    return p, harness.LineReader(p.stdout)
 
 
 def test_ctl_monitor_sees_signal_change():
-    with harness.Harness(sims=1) as h:
+    # Signal quality is polled (1 s here); registration comes as a +CREG URC.
+    with harness.Harness(sims=1, daemon_args=["--signal-interval", "1"]) as h:
         modem = h.modems()[0]
         before = h.get(modem, MODEM_IFACE, "SignalQuality")
         csq = 5 if before > 50 else 28
-        cmd = [harness.callstackctl_path(), "--bus-address", h.bus.address, "monitor"]
-        human = h.spawn(cmd, uid=NOBODY, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        js = h.spawn(cmd + ["--json"], uid=NOBODY, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        wait_monitoring(human)
-        wait_monitoring(js)
+        human, human_out = start_monitor(h)
+        js, js_out = start_monitor(h, "--json")
 
         h.sims[0].control(f"set csq {csq} 99")
-        h.wait_property(modem, MODEM_IFACE, "SignalQuality", lambda v: v != before, timeout=30)
+        h.wait_property(modem, MODEM_IFACE, "SignalQuality", lambda v: v != before, timeout=10)
         after = h.get(modem, MODEM_IFACE, "SignalQuality")
+        h.sims[0].control("set creg 5")
+        h.wait_property(modem, MODEM_IFACE, "Registration", "roaming", timeout=10)
 
-        lines = read_lines_until(human, lambda l: f"SignalQuality={after}" in l, 10, "human SignalQuality line")
-        assert lines[-1].startswith("[") and f" {modem} org.callstack.Modem " in lines[-1], lines[-1]
+        line = human_out.read_until(lambda l: f"SignalQuality={after}" in l, 10, "human SignalQuality line")
+        assert line.startswith("[") and f" {modem} org.callstack.Modem " in line, line
+        human_out.read_until(lambda l: "Registration=roaming" in l, 10, "human Registration line")
 
         def is_change(line):
             o = json.loads(line)
             return (o["member"] == "PropertiesChanged" and o["path"] == modem
                     and o["args"][0] == MODEM_IFACE and o["args"][1].get("SignalQuality") == after)
-        lines = read_lines_until(js, is_change, 10, "JSON PropertiesChanged")
-        o = json.loads(lines[-1])
+        o = json.loads(js_out.read_until(is_change, 10, "JSON PropertiesChanged"))
         assert o["interface"] == "org.freedesktop.DBus.Properties" and o["time"].endswith("Z"), o
 
         for p in (human, js):
