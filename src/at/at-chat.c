@@ -612,6 +612,11 @@ static bool is_response_line(AtChat *chat, const Cmd *c, const char *line) {
                                 return true;
                 return false;
         }
+        /* The command's own answer, even when a URC handler shares its
+         * prefix (AT+CREG? while +CREG: URCs are handled, C31; a raw
+         * AT+CSQ while +CSQ: URCs are). */
+        if (c->implied_prefix[0] && startswith(line, c->implied_prefix))
+                return true;
         if (urc_best(chat, line))
                 return false;
         if (c->implied_prefix[0] && strchr("+^$%", line[0])) {

@@ -215,7 +215,9 @@ static void on_probe(AtChat *chat, const AtResponse *resp, void *userdata) {
 
         if (resp->final == AT_FINAL_CANCELLED || resp->final == AT_FINAL_GONE)
                 return; /* modem_go()/free handles the rest */
-        note_final(m, resp->final);
+        /* A port that never answered "AT" is "failed", not "stopped answering". */
+        if (!(m->probe_step == PROBE_AT && resp->final == AT_FINAL_TIMEOUT))
+                note_final(m, resp->final);
         if (m->gone)
                 return;
 
@@ -228,8 +230,6 @@ static void on_probe(AtChat *chat, const AtResponse *resp, void *userdata) {
                         }
                         log_warning("modem %" PRIu32 " (%s): no answer to AT, giving up", m->id, m->name);
                         m->failed = true;
-                        /* Not counted as "stopped answering": it never did. */
-                        m->consecutive_timeouts = 0;
                         modem_update(m, 0);
                         return;
                 }
@@ -324,8 +324,11 @@ static int modem_alloc(sd_event *event, uint32_t id, const char *path, const Mod
         m->sim_state_seen = SIM_STATE_UNKNOWN;
         if (config)
                 m->config = *config;
-        slash = path ? strrchr(path, '/') : NULL;
-        m->name = strdup(slash ? slash + 1 : path ? path : "modem");
+        /* "ttyUSB2", "pts/3": enough to tell ports apart in logs. */
+        slash = path && startswith(path, "/dev/") ? path + strlen("/dev/") : path ? strrchr(path, '/') : NULL;
+        if (slash && *slash == '/')
+                slash++;
+        m->name = strdup(slash ? slash : path ? path : "modem");
         m->manufacturer = strdup("");
         m->model = strdup("");
         m->revision = strdup("");

@@ -111,6 +111,19 @@ static void on_creg_urc(AtChat *chat, const char *line, const char *pdu, void *u
         }
         log_debug("netreg: %s URC status=%d", netreg_family_to_string(family), stat);
         apply_stat(n, family, stat);
+        /* A cell change is when the signal changes most: read it now
+         * rather than at the next poll. */
+        (void)netreg_poll_signal(n);
+}
+
+/* "+CSQ: <rssi>,<ber>" as a URC (SIMCom AT+AUTOCSQ, some Quectel firmwares). */
+static void on_csq_urc(AtChat *chat, const char *line, const char *pdu, void *userdata) {
+        NetReg *n = userdata;
+        unsigned rssi, ber;
+
+        if (netreg_parse_csq(line, &rssi, &ber) < 0)
+                return;
+        notify(n, netreg_state_set_quality(&n->state, netreg_csq_to_percent(rssi)));
 }
 
 static void on_csq(AtChat *chat, const AtResponse *resp, void *userdata) {
@@ -212,6 +225,7 @@ int netreg_start(NetReg *n) {
                         return (int)id;
         }
         (void)at_chat_register_urc(n->chat, "^RSSI:", false, on_rssi_urc, n, n);
+        (void)at_chat_register_urc(n->chat, "+CSQ:", false, on_csq_urc, n, n);
 
         r = send_cmd(n, "AT+CREG=2", NULL, on_creg_enable);
         if (r < 0)
