@@ -166,12 +166,53 @@ static void test_store_open_refuses_read_only(void **state) {
                         if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
                                 _exit(100);
                         r = store_open(dir, &s);
+                        store_close(s);
+                        free(path);
+                        free(dir);
                         _exit(r == -EROFS ? 0 : r < 0 ? (-r & 0x7f) : 101);
                 }
                 assert_int_equal(waitpid(pid, &status, 0), pid);
                 assert_true(WIFEXITED(status));
                 assert_int_equal(WEXITSTATUS(status), 0);
         }
+        free(path);
+        test_rmdir(dir);
+}
+
+/* The file is writable but its directory is not: WAL needs to create
+ * -wal/-shm next to it, so this is refused at open, not at the first SMS. */
+static void test_store_open_refuses_read_only_directory(void **state) {
+        char *dir = test_tmpdir(), *path = test_db_path(dir);
+        Store *s = NULL;
+        pid_t pid;
+        int status;
+
+        if (geteuid() != 0) {
+                skip();
+                return;
+        }
+        assert_int_equal(store_open(dir, &s), 0);
+        s = store_close(s);
+        assert_int_equal(chown(path, 65534, 65534), 0);
+        assert_int_equal(chown(dir, 65534, 65534), 0);
+        assert_int_equal(chmod(dir, 0555), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                int r;
+                if (setgroups(0, NULL) < 0 || setgid(65534) < 0 || setuid(65534) < 0)
+                        _exit(100);
+                r = store_open(dir, &s);
+                store_close(s);
+                free(path);
+                free(dir);
+                fprintf(stderr, "read-only dir: %d\n", r);
+                _exit(r == -EROFS ? 0 : r < 0 ? (-r & 0x7f) : 101);
+        }
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+        assert_int_equal(chmod(dir, 0700), 0);
         free(path);
         test_rmdir(dir);
 }
@@ -291,6 +332,7 @@ int main(void) {
                 cmocka_unit_test(test_store_open_refuses_corrupt_database),
                 cmocka_unit_test(test_store_open_refuses_newer_schema),
                 cmocka_unit_test(test_store_open_refuses_read_only),
+                cmocka_unit_test(test_store_open_refuses_read_only_directory),
                 cmocka_unit_test(test_store_open_migrates_from_empty),
                 cmocka_unit_test(test_store_open_migrates_from_v1),
                 cmocka_unit_test(test_store_error_messages_distinct),
