@@ -6,25 +6,47 @@
 
 #include "sms/sms-utf8.h"
 
-/* 23.038 6.2.1: septet -> Unicode.  0x1B is the escape (not a character). */
-static const uint16_t gsm7_basic[128] = {
-        0x0040, 0x00A3, 0x0024, 0x00A5, 0x00E8, 0x00E9, 0x00F9, 0x00EC, /* @ £ $ ¥ è é ù ì */
-        0x00F2, 0x00C7, 0x000A, 0x00D8, 0x00F8, 0x000D, 0x00C5, 0x00E5, /* ò Ç LF Ø ø CR Å å */
-        0x0394, 0x005F, 0x03A6, 0x0393, 0x039B, 0x03A9, 0x03A0, 0x03A8, /* Δ _ Φ Γ Λ Ω Π Ψ */
-        0x03A3, 0x0398, 0x039E, 0x0020, 0x00C6, 0x00E6, 0x00DF, 0x00C9, /* Σ Θ Ξ ESC Æ æ ß É */
-        0x0020, 0x0021, 0x0022, 0x0023, 0x00A4, 0x0025, 0x0026, 0x0027, /*   ! " # ¤ % & ' */
-        0x0028, 0x0029, 0x002A, 0x002B, 0x002C, 0x002D, 0x002E, 0x002F, /* ( ) * + , - . / */
-        0x0030, 0x0031, 0x0032, 0x0033, 0x0034, 0x0035, 0x0036, 0x0037, /* 0-7 */
-        0x0038, 0x0039, 0x003A, 0x003B, 0x003C, 0x003D, 0x003E, 0x003F, /* 8 9 : ; < = > ? */
-        0x00A1, 0x0041, 0x0042, 0x0043, 0x0044, 0x0045, 0x0046, 0x0047, /* ¡ A-G */
-        0x0048, 0x0049, 0x004A, 0x004B, 0x004C, 0x004D, 0x004E, 0x004F, /* H-O */
-        0x0050, 0x0051, 0x0052, 0x0053, 0x0054, 0x0055, 0x0056, 0x0057, /* P-W */
-        0x0058, 0x0059, 0x005A, 0x00C4, 0x00D6, 0x00D1, 0x00DC, 0x00A7, /* X Y Z Ä Ö Ñ Ü § */
-        0x00BF, 0x0061, 0x0062, 0x0063, 0x0064, 0x0065, 0x0066, 0x0067, /* ¿ a-g */
-        0x0068, 0x0069, 0x006A, 0x006B, 0x006C, 0x006D, 0x006E, 0x006F, /* h-o */
-        0x0070, 0x0071, 0x0072, 0x0073, 0x0074, 0x0075, 0x0076, 0x0077, /* p-w */
-        0x0078, 0x0079, 0x007A, 0x00E4, 0x00F6, 0x00F1, 0x00FC, 0x00E0, /* x y z ä ö ñ ü à */
-};
+#define _likely_(x) __builtin_expect(!!(x), 1)
+#define _unlikely_(x) __builtin_expect(!!(x), 0)
+
+/* 23.038 6.2.1: septet -> Unicode, in septet order; 0x1B is the escape
+ * (not a character; shown as a space when it cannot escape anything).
+ *   0x00  @ £ $ ¥ è é ù ì  ò Ç LF Ø ø CR Å å
+ *   0x10  Δ _ Φ Γ Λ Ω Π Ψ  Σ Θ Ξ ESC Æ æ ß É
+ *   0x20  SP ! " # ¤ % & '  ( ) * + , - . /
+ *   0x30  0 1 2 3 4 5 6 7  8 9 : ; < = > ?
+ *   0x40  ¡ A B C D E F G  H I J K L M N O
+ *   0x50  P Q R S T U V W  X Y Z Ä Ö Ñ Ü §
+ *   0x60  ¿ a b c d e f g  h i j k l m n o
+ *   0x70  p q r s t u v w  x y z ä ö ñ ü à */
+#define GSM7_BASIC(X) \
+        X(0x0040) X(0x00A3) X(0x0024) X(0x00A5) X(0x00E8) X(0x00E9) X(0x00F9) X(0x00EC) \
+        X(0x00F2) X(0x00C7) X(0x000A) X(0x00D8) X(0x00F8) X(0x000D) X(0x00C5) X(0x00E5) \
+        X(0x0394) X(0x005F) X(0x03A6) X(0x0393) X(0x039B) X(0x03A9) X(0x03A0) X(0x03A8) \
+        X(0x03A3) X(0x0398) X(0x039E) X(0x0020) X(0x00C6) X(0x00E6) X(0x00DF) X(0x00C9) \
+        X(0x0020) X(0x0021) X(0x0022) X(0x0023) X(0x00A4) X(0x0025) X(0x0026) X(0x0027) \
+        X(0x0028) X(0x0029) X(0x002A) X(0x002B) X(0x002C) X(0x002D) X(0x002E) X(0x002F) \
+        X(0x0030) X(0x0031) X(0x0032) X(0x0033) X(0x0034) X(0x0035) X(0x0036) X(0x0037) \
+        X(0x0038) X(0x0039) X(0x003A) X(0x003B) X(0x003C) X(0x003D) X(0x003E) X(0x003F) \
+        X(0x00A1) X(0x0041) X(0x0042) X(0x0043) X(0x0044) X(0x0045) X(0x0046) X(0x0047) \
+        X(0x0048) X(0x0049) X(0x004A) X(0x004B) X(0x004C) X(0x004D) X(0x004E) X(0x004F) \
+        X(0x0050) X(0x0051) X(0x0052) X(0x0053) X(0x0054) X(0x0055) X(0x0056) X(0x0057) \
+        X(0x0058) X(0x0059) X(0x005A) X(0x00C4) X(0x00D6) X(0x00D1) X(0x00DC) X(0x00A7) \
+        X(0x00BF) X(0x0061) X(0x0062) X(0x0063) X(0x0064) X(0x0065) X(0x0066) X(0x0067) \
+        X(0x0068) X(0x0069) X(0x006A) X(0x006B) X(0x006C) X(0x006D) X(0x006E) X(0x006F) \
+        X(0x0070) X(0x0071) X(0x0072) X(0x0073) X(0x0074) X(0x0075) X(0x0076) X(0x0077) \
+        X(0x0078) X(0x0079) X(0x007A) X(0x00E4) X(0x00F6) X(0x00F1) X(0x00FC) X(0x00E0)
+
+#define CP(c) c,
+static const uint16_t gsm7_basic[128] = {GSM7_BASIC(CP)};
+#undef CP
+
+/* The UTF-8 form of each septet: bytes in bits 0-23, length in 24-31. */
+#define U8(c)                                                                                      \
+        ((c) < 0x80 ? ((uint32_t)(c) | 1u << 24)                                                   \
+                    : ((uint32_t)(0xC0 | (c) >> 6) | (uint32_t)(0x80 | ((c)&0x3F)) << 8 | 2u << 24)),
+static const uint32_t gsm7_utf8[128] = {GSM7_BASIC(U8)};
+#undef U8
 
 /* 23.038 6.2.1.1: code after ESC -> Unicode, for the defined codes. */
 static uint16_t gsm7_extension(uint8_t code) {
@@ -149,15 +171,26 @@ int sms_gsm7_from_utf8(const char *utf8, size_t len, uint8_t *out, size_t size, 
 }
 
 int sms_gsm7_to_utf8(const uint8_t *septets, size_t n, char *out, size_t size, size_t *ret_len) {
+        uint8_t *o8 = (uint8_t *)out;
         size_t o = 0;
 
         for (size_t i = 0; i < n; i++) {
                 uint8_t s = septets[i] & 0x7F;
                 uint32_t cp;
 
-                if (s != SMS_GSM7_ESC)
-                        cp = gsm7_basic[s];
-                else if (i + 1 >= n)
+                if (_likely_(s != SMS_GSM7_ESC)) {
+                        /* Table-driven: at most 2 bytes per septet. */
+                        uint32_t u = gsm7_utf8[s];
+                        size_t l = u >> 24;
+                        if (_unlikely_(o + l + 1 > size))
+                                return -ENOBUFS;
+                        o8[o] = (uint8_t)u;
+                        if (l > 1)
+                                o8[o + 1] = (uint8_t)(u >> 8);
+                        o += l;
+                        continue;
+                }
+                if (i + 1 >= n)
                         cp = ' '; /* escape as the last septet */
                 else {
                         uint8_t c = septets[++i] & 0x7F;
@@ -165,7 +198,7 @@ int sms_gsm7_to_utf8(const uint8_t *septets, size_t n, char *out, size_t size, s
                         if (cp == 0)
                                 cp = gsm7_basic[c]; /* ESC ESC -> basic[0x1B] = space */
                 }
-                if (o + 4 > size && o + sms_utf8_len(cp) + 1 > size)
+                if (o + sms_utf8_len(cp) + 1 > size)
                         return -ENOBUFS;
                 o += sms_utf8_put(out + o, cp);
         }
@@ -203,8 +236,20 @@ int sms_gsm7_unpack(const uint8_t *in, size_t in_len, unsigned fill_bits, size_t
                 return -EINVAL;
         if (sms_gsm7_packed_len(n, fill_bits) > in_len)
                 return -EBADMSG;
-        size_t bit = fill_bits;
-        for (size_t i = 0; i < n; i++, bit += 7) {
+        size_t i = 0;
+        /* Eight septets from each 7 octets, read as one 64-bit word while a
+         * whole word lies inside the buffer. */
+        for (; i + 8 <= n && i / 8 * 7 + 8 <= in_len; i += 8) {
+                const uint8_t *p = in + i / 8 * 7;
+                uint64_t v = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+                             (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+                             (uint64_t)p[7] << 56;
+                v >>= fill_bits;
+                for (unsigned k = 0; k < 8; k++)
+                        out[i + k] = (uint8_t)((v >> (7 * k)) & 0x7F);
+        }
+        size_t bit = fill_bits + 7 * i;
+        for (; i < n; i++, bit += 7) {
                 size_t o = bit / 8, sh = bit % 8;
                 unsigned v = in[o] >> sh;
                 if (sh > 1)
