@@ -46,19 +46,32 @@ def test_ctl_unreachable_exit_3():
         assert r.stderr == "callstackctl: callstackd is not running on this bus (no owner for org.callstack)\n"
 
 
+def stable(h, modem, *ctl_args, uid=None):
+    """Runs callstackctl while the modem's properties hold still (the
+    registration may still be settling right after the probe); returns
+    (properties, CompletedProcess)."""
+    for _ in range(20):
+        before = h.get_all(modem, MODEM_IFACE)
+        r = h.ctl(*ctl_args, uid=uid)
+        if h.get_all(modem, MODEM_IFACE) == before:
+            return before, r
+        harness.pump(0.2)
+    raise AssertionError("the modem's properties never held still")
+
+
 def test_ctl_list_and_show_match_the_bus():
-    with harness.Harness(sims=1) as h:
+    # No signal polling: SignalQuality holds still while we compare.
+    with harness.Harness(sims=1, daemon_args=["--signal-interval", "0"]) as h:
         modem = h.modems()[0]
-        props = h.get_all(modem, MODEM_IFACE)
         n = modem.rsplit("/", 1)[1]
 
-        r = h.ctl("list", uid=NOBODY)
+        props, r = stable(h, modem, "list", uid=NOBODY)
         assert r.returncode == 0, r.stderr
         lines = r.stdout.splitlines()
         assert len(lines) == 1 and lines[0].startswith(modem + " "), r.stdout
         assert props["Model"] in lines[0] and props["State"] in lines[0], (lines, props)
 
-        r = h.ctl("list", "--json")
+        props, r = stable(h, modem, "list", "--json")
         assert r.returncode == 0, r.stderr
         data = json.loads(r.stdout)
         assert [m["Path"] for m in data] == [modem]
@@ -68,14 +81,14 @@ def test_ctl_list_and_show_match_the_bus():
         assert data[0]["Ports"] == [{"device": d, "role": role} for d, role in props["Ports"]]
 
         for sel in ([], [n], [modem]):
-            r = h.ctl("show", *sel, uid=NOBODY)
+            props, r = stable(h, modem, "show", *sel, uid=NOBODY)
             assert r.returncode == 0, (sel, r.stderr)
             assert r.stdout.startswith(modem + "\n"), r.stdout
             assert f"  Model:         {props['Model'] or '-'}\n" in r.stdout, r.stdout
             assert f"  State:         {props['State']}\n" in r.stdout, r.stdout
             assert f"  Signal:        {props['SignalQuality']}%\n" in r.stdout, r.stdout
             assert f"  SIM:           {props['SimState'] or '-'}\n" in r.stdout, r.stdout
-        r = h.ctl("show", "--json", n)
+        props, r = stable(h, modem, "show", "--json", n)
         assert r.returncode == 0, r.stderr
         data = json.loads(r.stdout)
         assert data["Path"] == modem and data["SignalQuality"] == props["SignalQuality"]
@@ -139,7 +152,7 @@ def test_ctl_pin_from_stdin():
     with harness.Harness(sims=1, sim_args=[{"pin": "1234"}], allowed=["org.callstack.modem.control"]) as h:
         modem = h.modems()[0]
         h.wait_property(modem, MODEM_IFACE, "SimState", "pin-required")
-        assert h.get(modem, MODEM_IFACE, "State") == "locked"
+        h.wait_property(modem, MODEM_IFACE, "State", "locked")
         r = h.ctl("pin", "-", uid=NOBODY, input="0000\n")
         assert r.returncode == 1, (r.returncode, r.stderr)
         assert "0000" not in r.stderr and "IncorrectPin" in r.stderr, r.stderr
