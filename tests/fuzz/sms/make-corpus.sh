@@ -11,12 +11,15 @@ for v in "$top"/tests/data/sms/pdu/*.vec; do
         printf '%s' "$hex" > "$out/$name.hex"
         /usr/bin/python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.argv[1]))' "$hex" > "$out/$name.bin"
 done
-# sms-text: the header, +CUSD and body lines of the unit tests.
+# sms-text: the header, body and +CUSD lines of tests/data/sms/{text,ussd}.
 out=$top/tests/fuzz/corpus/sms-text
+rm -rf "$out"
 mkdir -p "$out"
-grep -ho '"+C[A-Z]*: [^;]*' "$top"/tests/unit/sms/test-sms-text.c | sed 's/^"//; s/",* *SMS_CHARSET.*//; s/"$//; s/\\"/"/g; s/\\r\\n//' |
-        sort -u | while IFS= read -r line; do
-        printf '%s' "$line" > "$out/$(printf '%s' "$line" | md5sum | cut -c1-16)"
+for v in "$top"/tests/data/sms/text/*.vec "$top"/tests/data/sms/ussd/*.vec; do
+        name=$(basename "$v" .vec)
+        sed -n 's/^line: //p' "$v" | tr -d '\n' > "$out/$name.line"
+        if grep -q '^body: ' "$v"; then
+                sed -n 's/^body: //p' "$v" | tr -d '\n' > "$out/$name.body"
+        fi
 done
 printf '24/03/15,10:30:00+04' > "$out/time"
-printf '041F0440043804320435044200210020041204410442044004350447043000200432002000310035003A00300030' > "$out/c07-body"

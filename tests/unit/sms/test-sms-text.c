@@ -12,6 +12,7 @@
 #include "sms/sms-pdu.h"
 #include "sms/sms-text.h"
 #include "sms/sms-ussd.h"
+#include "sms-test-vec.h"
 
 static SmsTextHeader h;
 static SmsPart part;
@@ -388,6 +389,125 @@ static void test_sms_cbs_dcs_decode_groups(void **state) {
         assert_false(d.language_prefix);
 }
 
+static void want(const Vec *v, const char *key, const char *got) {
+        const char *w = vec_get(v, key);
+        if (!w) {
+                print_error("%s: vector lacks required field '%s'\n", v->name, key);
+                fail();
+        }
+        if (strcmp(w, got) != 0) {
+                print_error("%s: field '%s': want '%s', got '%s'\n", v->name, key, w, got);
+                fail();
+        }
+}
+
+static void want_int(const Vec *v, const char *key, long got) {
+        char buf[32];
+        snprintf(buf, sizeof(buf), "%ld", got);
+        want(v, key, buf);
+}
+
+static void want_time(const Vec *v, const char *key, bool has, const SmsTime *t) {
+        char buf[32] = "none";
+        if (has)
+                assert_true(sms_time_format(t, buf, sizeof(buf)) > 0);
+        want(v, key, buf);
+}
+
+static void check_text_vector(const char *path) {
+        Vec v;
+        SmsCharset cs;
+        char out[512];
+        size_t len;
+
+        assert_int_equal(vec_load(path, &v), 0);
+        const char *line = vec_get(&v, "line");
+        assert_non_null(line);
+        assert_int_equal(sms_charset_from_string(vec_get(&v, "charset"), &cs), 0);
+        if (parse(line, cs) < 0) {
+                print_error("%s: header does not parse\n", v.name);
+                fail();
+        }
+        want(&v, "kind", sms_text_kind_to_string(h.kind));
+        want(&v, "pdu-mode", h.pdu_mode ? "yes" : "no");
+        want_int(&v, "index", h.index);
+        want_int(&v, "stat", h.stat);
+        want(&v, "alpha", h.alpha);
+        want_int(&v, "length", h.length);
+        want_int(&v, "fo", h.fo);
+        want_int(&v, "pid", h.pid);
+        want_int(&v, "dcs", h.dcs);
+        want_int(&v, "mr", h.mr);
+        want_int(&v, "st", h.st);
+        want(&v, "sca", h.sca.number);
+
+        if (h.pdu_mode) {
+                /* The next line: its TPDU length must match <length>. */
+                const char *pdu = vec_get(&v, "pdu");
+                size_t tl;
+                assert_non_null(pdu);
+                assert_int_equal(sms_pdu_hex_tpdu_length(pdu, strlen(pdu), &tl), 0);
+                assert_int_equal(tl, (size_t)h.length);
+                assert_int_equal(sms_pdu_decode_hex(pdu, strlen(pdu), true, &part, NULL), 0);
+                want(&v, "type", "none");
+                want(&v, "address", part.address.number);
+                want_int(&v, "toa", part.address.toa);
+                want_time(&v, "scts", true, &part.scts);
+                want(&v, "discharge", "none");
+                want(&v, "text", part.text);
+        } else {
+                want(&v, "type", sms_type_to_string(h.type));
+                want(&v, "address", h.address.number);
+                want_int(&v, "toa", h.address.toa);
+                want_time(&v, "scts", h.has_scts, &h.scts);
+                want_time(&v, "discharge", h.has_discharge, &h.discharge);
+                if (h.type == SMS_TYPE_STATUS_REPORT)
+                        want(&v, "category", sms_status_category_to_string(h.status_category));
+                const char *body = vec_get(&v, "body");
+                if (body) {
+                        assert_int_equal(sms_text_decode_body(&h, cs, body, strlen(body), out, sizeof(out), &len), 0);
+                        want(&v, "text", out);
+                }
+        }
+        vec_clear(&v);
+}
+
+static void test_sms_text_vectors(void **state) {
+        char **names;
+        size_t n = vec_list(SMS_TEST_DATA_DIR "/text", ".vec", &names);
+        assert_true(n >= 8);
+        for (size_t i = 0; i < n; i++) {
+                check_text_vector(names[i]);
+                free(names[i]);
+        }
+        free(names);
+}
+
+static void test_sms_ussd_vectors(void **state) {
+        char **names;
+        size_t n = vec_list(SMS_TEST_DATA_DIR "/ussd", ".vec", &names);
+        assert_true(n >= 3);
+        for (size_t i = 0; i < n; i++) {
+                Vec v;
+                SmsUssdReply r;
+                char out[SMS_USSD_TEXT_MAX];
+                size_t len;
+                assert_int_equal(vec_load(names[i], &v), 0);
+                const char *line = vec_get(&v, "line"), *form = vec_get(&v, "form");
+                assert_int_equal(sms_ussd_parse_cusd(line, strlen(line), &r, NULL), 0);
+                want_int(&v, "status", r.status);
+                want_int(&v, "dcs", r.dcs);
+                SmsUssdForm f = strcmp(form, "packed") == 0 ? SMS_USSD_FORM_PACKED_HEX
+                                : strcmp(form, "text") == 0 ? SMS_USSD_FORM_TEXT
+                                                            : SMS_USSD_FORM_AUTO;
+                assert_int_equal(sms_ussd_decode(r.str, r.str_len, (uint8_t)r.dcs, f, out, sizeof(out), &len), 0);
+                want(&v, "text", out);
+                vec_clear(&v);
+                free(names[i]);
+        }
+        free(names);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_sms_text_split_fields_quotes_and_empties),
@@ -402,6 +522,8 @@ int main(void) {
                 cmocka_unit_test(test_sms_ussd_gsm7_packed_and_plain),
                 cmocka_unit_test(test_sms_ussd_parse_cusd_forms),
                 cmocka_unit_test(test_sms_cbs_dcs_decode_groups),
+                cmocka_unit_test(test_sms_text_vectors),
+                cmocka_unit_test(test_sms_ussd_vectors),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
