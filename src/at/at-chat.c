@@ -829,8 +829,12 @@ void at_chat_process_timeouts(AtChat *chat) {
                         continue;
                 }
 
-                log_debug("%s: command timed out after %llu ms", chat->debug_name ?: "at",
-                          (unsigned long long)(c->timeout_usec / USEC_PER_MSEC));
+                if (log_get_level() >= LOG_LEVEL_DEBUG) {
+                        char buf[128];
+                        log_debug("%s: %s timed out after %llu ms", chat->debug_name ?: "at",
+                                  at_trace_redact(AT_TRACE_TX, c->cmd, AT_TRACE_CONTEXT_NONE, buf, sizeof(buf)),
+                                  (unsigned long long)(c->timeout_usec / USEC_PER_MSEC));
+                }
                 if (c->state == CMD_WAIT_PROMPT) {
                         /* Leave a prompt we may still get. */
                         c->state = CMD_PAYLOAD_SENT;
