@@ -72,10 +72,16 @@ def bench_idle(n, window):
             harness.wait_until(lambda m=m: h.get(m, M, "State") == "registered", 10, "registered")
         time.sleep(1.0)
         rss = status(pid, "VmRSS")
+        anon = status(pid, "RssAnon")
+        pss = 0
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    pss = int(line.split()[1])
         s0, t0 = switches(pid), time.monotonic()
         time.sleep(window)
         per_min = (switches(pid) - s0) * 60 / (time.monotonic() - t0)
-        return rss, per_min
+        return rss, anon, pss, per_min
 
 
 def main():
@@ -94,8 +100,9 @@ def main():
           f"({a.runs} runs; target < 150 ms)")
     print(f"ready: AT round-trips until the SIM state is known: {trips[0]}")
     for n in (1, 8):
-        rss, per_min = bench_idle(n, a.window)
-        print(f"idle with {n} modem(s): VmRSS {rss / 1024:.2f} MiB, {per_min:.1f} wake-ups/min "
+        rss, anon, pss, per_min = bench_idle(n, a.window)
+        print(f"idle with {n} modem(s): VmRSS {rss / 1024:.2f} MiB (private anonymous {anon / 1024:.2f} MiB, "
+              f"PSS {pss / 1024:.2f} MiB; the rest is shared library pages), {per_min:.1f} wake-ups/min "
               f"(signal poll: {n * 2} per min at 30 s)")
     return 0
 
