@@ -19,6 +19,10 @@ enum {
         ARG_SIGNAL_INTERVAL,
         ARG_BUS_ADDRESS,
         ARG_VERSION,
+        ARG_NO_HOTPLUG,
+        ARG_SETTLE_MS,
+        ARG_PROBE_TIMEOUT_MS,
+        ARG_PROFILES_DIR,
 };
 
 static const struct option options[] = {
@@ -30,6 +34,10 @@ static const struct option options[] = {
         { "bus-address", required_argument, NULL, ARG_BUS_ADDRESS },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, ARG_VERSION },
+        { "no-hotplug", no_argument, NULL, ARG_NO_HOTPLUG },
+        { "settle-ms", required_argument, NULL, ARG_SETTLE_MS },
+        { "probe-timeout-ms", required_argument, NULL, ARG_PROBE_TIMEOUT_MS },
+        { "profiles-dir", required_argument, NULL, ARG_PROFILES_DIR },
         {},
 };
 
@@ -45,6 +53,10 @@ void daemon_args_help(const char *program) {
                "  --log-pii               show phone numbers, texts and identities in logs\n"
                "  --signal-interval SECS  signal quality poll interval, 0 to disable (default %d)\n"
                "  --bus-address ADDRESS   connect to this bus instead of the system bus\n"
+               "  --no-hotplug            do not follow udev; only the --port modems\n"
+               "  --settle-ms MS          wait for a new USB modem's sibling ports (default 150)\n"
+               "  --probe-timeout-ms MS   per-command timeout of the port probe (default 400)\n"
+               "  --profiles-dir DIR      capability profiles looked up first (then /etc, /usr/share)\n"
                "  -h, --help              show this help\n"
                "  --version               show the version\n",
                program, CALLSTACK_STATE_DIR, DAEMON_SIGNAL_INTERVAL_DEFAULT);
@@ -126,6 +138,30 @@ int daemon_args_parse(int argc, char **argv, DaemonArgs *ret, char *err, size_t 
                         } else
                                 r = set_string(&a.bus_address, optarg);
                         break;
+                case ARG_NO_HOTPLUG:
+                        a.no_hotplug = true;
+                        break;
+                case ARG_SETTLE_MS:
+                        if (safe_atoi_range(optarg, 1, 10000, &v) < 0) {
+                                snprintf(err, err_size, "--settle-ms: expected milliseconds from 1 to 10000");
+                                r = -EINVAL;
+                        } else
+                                a.settle_ms = (uint32_t)v;
+                        break;
+                case ARG_PROBE_TIMEOUT_MS:
+                        if (safe_atoi_range(optarg, 50, 10000, &v) < 0) {
+                                snprintf(err, err_size, "--probe-timeout-ms: expected milliseconds from 50 to 10000");
+                                r = -EINVAL;
+                        } else
+                                a.probe_timeout_ms = (uint32_t)v;
+                        break;
+                case ARG_PROFILES_DIR:
+                        if (optarg[0] != '/') {
+                                snprintf(err, err_size, "--profiles-dir: expected an absolute path");
+                                r = -EINVAL;
+                        } else
+                                r = set_string(&a.profiles_dir, optarg);
+                        break;
                 case 'h':
                         a.action = DAEMON_ACTION_HELP;
                         break;
@@ -166,4 +202,6 @@ void daemon_args_done(DaemonArgs *a) {
         a->state_dir = NULL;
         free(a->bus_address);
         a->bus_address = NULL;
+        free(a->profiles_dir);
+        a->profiles_dir = NULL;
 }

@@ -24,6 +24,10 @@ typedef struct DaemonArgs {
         LogLevel log_level;
         bool log_pii;
         uint32_t signal_interval; /* seconds; 0 disables the poll */
+        bool no_hotplug;          /* --no-hotplug: only the --port modems */
+        uint32_t settle_ms;       /* 0 = hotplug default */
+        uint32_t probe_timeout_ms; /* 0 = hotplug default */
+        char *profiles_dir;       /* --profiles-dir: looked up before /etc and /usr/share */
 } DaemonArgs;
 
 /* Fills *ret (freed with daemon_args_done).  On a usage error returns

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "daemon/daemon-args.h"
+#include "daemon/daemon-hotplug.h"
 #include "daemon/daemon-loop.h"
 #include "daemon/manager.h"
 #include "util/clock.h"
@@ -56,6 +57,7 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 static int run(DaemonArgs *args) {
         sd_event *event = NULL;
         Manager *manager = NULL;
+        DaemonHotplug *hotplug = NULL;
         ModemConfig mc = { .signal_interval_usec = (uint64_t)args->signal_interval * USEC_PER_SEC };
         sigset_t mask;
         int r;
@@ -97,6 +99,16 @@ static int run(DaemonArgs *args) {
                         log_error_errno(k, "--port %s: cannot add this modem: %m", *p);
         }
 
+        if (!args->no_hotplug) {
+                DaemonHotplugConfig hc = {
+                        .settle_usec = (uint64_t)args->settle_ms * USEC_PER_MSEC,
+                        .probe_timeout_usec = (uint64_t)args->probe_timeout_ms * USEC_PER_MSEC,
+                        .profiles_dir = args->profiles_dir,
+                };
+                /* without udev the --port modems still work */
+                (void)daemon_hotplug_start(manager, &hc, &hotplug);
+        }
+
         (void)sd_notify(0, "READY=1\nSTATUS=Serving org.callstack");
         log_info("callstackd %s ready on the bus as " MANAGER_BUS_NAME, CALLSTACK_VERSION);
 
@@ -105,6 +117,7 @@ static int run(DaemonArgs *args) {
                 log_error_errno(r, "event loop failed: %m");
 
 finish:
+        daemon_hotplug_free(hotplug);
         manager_free(manager);
         sd_event_unref(event);
         return r;

@@ -58,6 +58,7 @@ struct Modem {
 
         ProbeStep probe_step;
         unsigned probe_attempt;
+        bool identity_known; /* from the hints: skip the identity probe */
         bool probed, failed, gone;
         ModemState state;
         SimState sim_state_seen;
@@ -342,6 +343,17 @@ static int modem_alloc(sd_event *event, uint32_t id, const char *path, const Mod
                 r = port_add(m, hints->extra_ports[i].path, hints->extra_ports[i].role);
         if (r >= 0 && hints && hints->device_key && !(m->device_key = strdup(hints->device_key)))
                 r = -ENOMEM;
+        if (r >= 0 && hints && hints->manufacturer && hints->model) {
+                free(m->manufacturer);
+                free(m->model);
+                free(m->revision);
+                m->manufacturer = strdup(hints->manufacturer);
+                m->model = strdup(hints->model);
+                m->revision = strdup(hints->revision ? hints->revision : "");
+                m->identity_known = true;
+                if (!m->manufacturer || !m->model || !m->revision)
+                        r = -ENOMEM;
+        }
         if (r < 0) {
                 modem_free(m);
                 return r;
@@ -426,7 +438,7 @@ void modem_set_changed_func(Modem *m, ModemChangedFunc func, void *userdata) {
 int modem_start(Modem *m) {
         if (m->gone)
                 return -ENODEV;
-        m->probe_step = PROBE_AT;
+        m->probe_step = m->identity_known ? PROBE_CMEE : PROBE_AT;
         m->probe_attempt = 0;
         probe_next(m);
         return 0;

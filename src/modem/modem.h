@@ -56,6 +56,10 @@ typedef struct ModemPortHints {
         const ModemPortInfo *extra_ports;  /* other ports of the same device, listed in Ports, not opened */
         size_t n_extra_ports;
         const char *device_key;            /* e.g. the USB parent's sysfs path; NULL for --port */
+        /* Identity already read by hotplug's safe probe a moment ago: when
+         * manufacturer and model are set, modem_start() skips the identity
+         * part of its probe (AT..AT+GCAP) and goes on with AT+CMEE=1. */
+        const char *manufacturer, *model, *revision;
 } ModemPortHints;
 
 typedef struct ModemConfig {
