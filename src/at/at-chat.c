@@ -146,7 +146,7 @@ static void trace(AtChat *chat, AtTraceDirection dir, const char *text, AtTraceC
         char buf[512];
         if (log_get_level() < LOG_LEVEL_DEBUG)
                 return;
-        log_debug("%s %s %s", chat->debug_name ?: "at", dir == AT_TRACE_TX ? "<--" : "-->",
+        log_debug("%s %s: %s", chat->debug_name ?: "at", dir == AT_TRACE_TX ? "TX" : "RX",
                   at_trace_redact(dir, text, ctx, buf, sizeof(buf)));
 }
 

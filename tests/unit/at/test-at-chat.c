@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "at/at-chat.h"
+#include "util/log.h"
 
 #define SEC (1000000ULL)
 
@@ -607,6 +610,68 @@ static void test_at_chat_over_long_line_dropped_command_survives(void **state) {
         free(big);
 }
 
+/* End to end: the debug trace the chat writes carries no personal data. */
+static void test_at_chat_debug_trace_has_no_pii(void **state) {
+        static const char *const secrets[] = {
+                "5555550123", "5555550150", "1234\"", "07915155550501F0240B91", "490154203237518",
+                "0031000B9151", "*100#", "Alice",
+        };
+        Fx *f = *state;
+        Urcs clip = {}, cmt = {};
+        Resp r = {};
+        char path[] = "/tmp/at-trace-XXXXXX";
+        int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+        char out[16384];
+        ssize_t n;
+        AtCommand sms = {.cmd = "AT+CMGS=43", .payload = "0031000B915155550551F00000A7", .callback = on_resp,
+                         .userdata = &r};
+
+        assert_true(fd >= 0 && saved >= 0);
+        log_setup("test-at-chat", LOG_LEVEL_DEBUG, LOG_TARGET_STDERR);
+        assert_true(dup2(fd, STDERR_FILENO) >= 0);
+
+        assert_true(at_chat_register_urc(f->chat, "+CLIP:", false, on_urc, &clip, NULL) > 0);
+        assert_true(at_chat_register_urc(f->chat, "+CMT:", true, on_urc, &cmt, NULL) > 0);
+        assert_true(at_chat_send_simple(f->chat, "ATD+15555550123;", NULL, 0, NULL, on_resp, &r) > 0);
+        feed(f, "ATD+15555550123;\r\r\nOK\r\n");
+        assert_true(at_chat_send_simple(f->chat, "AT+CPIN=\"1234\"", NULL, 0, NULL, on_resp, &r) > 0);
+        feed(f, "AT+CPIN=\"1234\"\r\r\nOK\r\n");
+        assert_true(at_chat_send_simple(f->chat, "AT+CGSN", NULL, 0, NULL, on_resp, &r) > 0);
+        feed(f, "\r\n490154203237518\r\n\r\nOK\r\n");
+        assert_true(at_chat_send_simple(f->chat, "AT+CUSD=1,\"*100#\",15", NULL, 0, NULL, on_resp, &r) > 0);
+        feed(f, "\r\nOK\r\n");
+        assert_true(at_chat_send(f->chat, &sms) > 0);
+        feed(f, "\r\n> ");
+        feed(f, "\r\n+CMGS: 7\r\n\r\nOK\r\n");
+        feed(f, "\r\n+CLIP: \"+15555550150\",145,,,\"Alice\",0\r\n");
+        feed(f, "\r\n+CMT: ,25\r\n07915155550501F0240B915155550521F300004280110263156106C730BD0C9A01\r\n");
+        assert_true(at_chat_send_simple(f->chat, "ATD+15555550123;", NULL, 0, NULL, on_resp, &r) > 0);
+        advance(f, 5 * SEC); /* the timeout line names the command */
+
+        fflush(stderr);
+        assert_true(dup2(saved, STDERR_FILENO) >= 0);
+        close(saved);
+        log_setup("test-at-chat", LOG_LEVEL_INFO, LOG_TARGET_STDERR);
+        assert_int_equal(clip.calls, 1);
+        assert_int_equal(cmt.calls, 1);
+
+        n = pread(fd, out, sizeof(out) - 1, 0);
+        if (getenv("AT_TRACE_SHOW"))
+                fprintf(stderr, "%.*s", (int)(n > 0 ? n : 0), out);
+        close(fd);
+        unlink(path);
+        assert_true(n > 0);
+        out[n] = '\0';
+        for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+                if (strstr(out, secrets[i]))
+                        fail_msg("trace leaks '%s':\n%s", secrets[i], out);
+        /* ...and the trace did run. */
+        assert_non_null(strstr(out, "ATD+***0123;"));
+        assert_non_null(strstr(out, "AT+CPIN=[redacted]"));
+        assert_non_null(strstr(out, "+CMGS: 7"));
+        assert_non_null(strstr(out, "timed out"));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
 #define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
@@ -638,6 +703,7 @@ int main(void) {
                 T(test_at_chat_cancel_queued_and_unknown),
                 T(test_at_chat_unregister_urc),
                 T(test_at_chat_over_long_line_dropped_command_survives),
+                T(test_at_chat_debug_trace_has_no_pii),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
