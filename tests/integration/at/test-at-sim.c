@@ -239,6 +239,31 @@ static void test_at_sim_urc_injected_mid_response(void **state) {
         assert_int_equal(u.resp_calls_when_seen, 0); /* it came before the answer */
         assert_int_equal(control(s, "delay 0"), 0);
 
+        /* Strictly inside a multi-line answer: the simulator drops its own
+         * reply to ATI and we play one with a URC between its lines. */
+        {
+                static const char reply[] = "\r\nManufacturer: SIMCOM INCORPORATED\r\n"
+                                            "\r\n+CMTI: \"SM\",4\r\n"
+                                            "Model: SIMCOM_SIM7600E-H\r\n\r\nOK\r\n";
+                char cmd[512] = "raw ";
+                for (size_t i = 0; reply[i]; i++)
+                        snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%02x", (unsigned char)reply[i]);
+                memset(&r, 0, sizeof(r));
+                assert_int_equal(control(s, "drop 1"), 0);
+                assert_true(at_chat_send_simple(chat, "ATI", NULL, 0, NULL, on_resp, &r) > 0);
+                run_for(s, 200 * USEC_PER_MSEC);
+                assert_int_equal(r.calls, 0);
+                assert_int_equal(control(s, cmd), 0);
+                run_until(s, &r.calls, 10 * USEC_PER_SEC);
+                assert_int_equal(r.final, AT_FINAL_OK);
+                assert_int_equal(r.n_lines, 2);
+                assert_string_equal(r.lines[0], "Manufacturer: SIMCOM INCORPORATED");
+                assert_string_equal(r.lines[1], "Model: SIMCOM_SIM7600E-H");
+                assert_int_equal(u.calls, 2);
+                assert_string_equal(u.line, "+CMTI: \"SM\",4");
+                assert_int_equal(u.resp_calls_when_seen, 0);
+        }
+
         /* The log shows one command, no stray bytes from us. */
         r.calls = 0;
         assert_true(at_chat_send_simple(chat, "AT+CREG?", NULL, 0, NULL, on_resp, &r) > 0);
