@@ -255,6 +255,14 @@ static int chat_write(AtChat *chat, const char *data, size_t len) {
 
 static void kick(AtChat *chat);
 
+/* 27.005 commands that open the "> " text prompt.  Sent without a payload
+ * (a raw AT+CMGS typed through the bus), their prompt is left with ESC so
+ * the modem does not swallow the next commands as message text. */
+static bool is_prompting_command(const char *cmd) {
+        return startswith_no_case(cmd, "AT+CMGS=") || startswith_no_case(cmd, "AT+CMGW") ||
+               startswith_no_case(cmd, "AT+CMGC=");
+}
+
 /* Writes the head command if the slot is free. */
 static void kick(AtChat *chat) {
         Cmd *c = chat->head;
@@ -278,7 +286,7 @@ static void kick(AtChat *chat) {
 
         c->state = c->payload ? CMD_WAIT_PROMPT : CMD_SENT;
         c->deadline = clock_now(chat->clock) + c->timeout_usec;
-        at_tokenizer_expect_prompt(&chat->tok, c->payload != NULL);
+        at_tokenizer_expect_prompt(&chat->tok, c->payload != NULL || is_prompting_command(c->cmd));
         trace(chat, AT_TRACE_TX, c->cmd, AT_TRACE_CONTEXT_NONE);
 
         r = chat_write(chat, buf, len);
@@ -716,6 +724,12 @@ static void handle_prompt(AtChat *chat) {
         int r;
 
         trace(chat, AT_TRACE_RX, "> ", AT_TRACE_CONTEXT_NONE);
+        if (c && c->state == CMD_SENT && !c->payload) {
+                log_debug("%s: text prompt without a payload, leaving it", chat->debug_name ?: "at");
+                if (chat_write(chat, "\x1b", 1) < 0)
+                        at_chat_hangup(chat, -EIO);
+                return;
+        }
         if (!c || c->state != CMD_WAIT_PROMPT)
                 return;
         c->state = CMD_PAYLOAD_SENT;

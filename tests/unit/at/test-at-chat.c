@@ -417,6 +417,24 @@ static void test_at_chat_sms_cancel_before_prompt_sends_esc(void **state) {
         assert_int_equal(next.final, AT_FINAL_OK);
 }
 
+/* A raw AT+CMGS without payload (e.g. through Modem.Command): the prompt
+ * is left with ESC instead of eating the next commands as text. */
+static void test_at_chat_prompt_without_payload_gets_esc(void **state) {
+        Fx *f = *state;
+        Resp r = {}, next = {};
+        assert_true(at_chat_send_simple(f->chat, "AT+CMGS=\"+15555550123\"", NULL, 0, NULL, on_resp, &r) > 0);
+        assert_true(at_chat_send_simple(f->chat, "AT+CSQ", csq_prefix, 0, NULL, on_resp, &next) > 0);
+        feed(f, "\r\n> ");
+        assert_string_equal(f->written, "AT+CMGS=\"+15555550123\"\r\x1b");
+        feed(f, "\r\nERROR\r\n");
+        assert_int_equal(r.final, AT_FINAL_ERROR);
+        assert_string_equal(f->written, "AT+CMGS=\"+15555550123\"\r\x1b" "AT+CSQ\r");
+        /* Other commands never treat "> " as a prompt. */
+        feed(f, "\r\n> \r\n+CSQ: 1,1\r\nOK\r\n");
+        assert_int_equal(next.final, AT_FINAL_OK);
+        assert_int_equal(next.n_lines, 1);
+}
+
 static void test_at_chat_sms_prompt_timeout_sends_esc(void **state) {
         Fx *f = *state;
         Resp r = {};
@@ -694,6 +712,7 @@ int main(void) {
                 T(test_at_chat_sms_error_instead_of_prompt),
                 T(test_at_chat_sms_cancel_before_prompt_sends_esc),
                 T(test_at_chat_sms_prompt_timeout_sends_esc),
+                T(test_at_chat_prompt_without_payload_gets_esc),
                 T(test_at_chat_owner_removal_cancels_commands_and_urcs),
                 T(test_at_chat_cancel_owner_from_urc_handler_no_uaf),
                 T(test_at_chat_last_unref_inside_callback),
