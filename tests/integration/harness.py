@@ -657,9 +657,30 @@ class Harness:
             states = [self.get(p, MODEM_IFACE, "State") for p in paths]
             return paths if all(s != "probing" for s in states) else None
         try:
-            return wait_until(settled, timeout, f"{n} modem(s) probed")
+            paths = wait_until(settled, timeout, f"{n} modem(s) probed")
         except HarnessError as e:
             raise HarnessError(f"{e}\n--- callstackd log ---\n{self.daemon.log_text()[-3000:]}") from None
+        self.wait_sims_quiet()
+        return paths
+
+    def wait_sims_quiet(self, quiet=0.3, timeout=5):
+        """Waits until no simulator received an AT command for `quiet`
+        seconds: the follow-up queries after the probe (+CREG?, +COPS?, ...)
+        are done, so a test starts from a modem at rest.  Gives up silently
+        after `timeout` (a fast poll interval never rests)."""
+        deadline = time.monotonic() + timeout * SLOW
+        last = None
+        since = time.monotonic()
+        while time.monotonic() < deadline:
+            try:
+                now = tuple(len(s.at_log()) for s in self.sims)
+            except HarnessError:
+                return
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet * SLOW:
+                return
+            pump(0.05)
 
     def stop(self, check=True):
         """Stops everything; with check, fails when callstackd did not exit
