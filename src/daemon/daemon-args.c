@@ -54,7 +54,7 @@ void daemon_args_help(const char *program) {
                "  --signal-interval SECS  signal quality poll interval, 0 to disable (default %d)\n"
                "  --bus-address ADDRESS   connect to this bus instead of the system bus\n"
                "  --no-hotplug            do not follow udev; only the --port modems\n"
-               "  --settle-ms MS          wait for a new USB modem's sibling ports (default 150)\n"
+               "  --settle-ms MS          wait for a new USB modem's sibling ports (default 100)\n"
                "  --probe-timeout-ms MS   per-command timeout of the port probe (default 400)\n"
                "  --profiles-dir DIR      capability profiles looked up first (then /etc, /usr/share)\n"
                "  -h, --help              show this help\n"

@@ -4,8 +4,10 @@
  * uevents a few milliseconds apart.  Probing on the first one would
  * create a modem from half its ports (and miss the AT port when it is not
  * interface 0).  Every new port of a USB device restarts that device's
- * settle timer; probing starts when the device has been quiet for
- * settle_usec (default 150 ms, `--settle-ms`).
+ * settle timer; the modem is set up when the device has been quiet for
+ * settle_usec (default 100 ms, `--settle-ms`) and the probes are done.
+ * The port udev tagged "at" is probed right away, during the settle time;
+ * the other candidate ports when it ends.
  *
  * Each candidate port gets one GSource carrying its fd and its deadline
  * (g_source_set_ready_time), so all ports of all modems probe in parallel
@@ -38,6 +40,7 @@ typedef struct Port {
         int fd;
         GSource *source;
         gpointer fd_tag;
+        bool probed; /* probe started for the current attempt */
         HotplugProbeResult result;
 } Port;
 
@@ -48,6 +51,7 @@ struct Group {
         GPtrArray *ports; /* Port* */
         GSource *settle;
         bool probing;
+        bool settled; /* the settle time passed since the last new port */
         bool claimed;
         bool failed;
         char *at_port;
@@ -233,6 +237,9 @@ static void group_finish_probe(Group *g) {
 static void group_check_done(Group *g) {
         bool pending = false, udev_at_answered = false;
 
+        if (!g->settled || g->claimed)
+                return;
+
         for (guint i = 0; i < g->ports->len; i++) {
                 Port *p = g_ptr_array_index(g->ports, i);
                 if (p->probe && !hotplug_probe_is_done(p->probe))
@@ -339,36 +346,50 @@ static int port_start_probe(Port *p) {
         return 0;
 }
 
+/* Starts the probe of p unless it already ran in this attempt. */
+static void port_maybe_probe(Port *p) {
+        if (p->probed || !probe_role(p))
+                return;
+        p->probed = true;
+        p->result = HOTPLUG_PROBE_RUNNING;
+        if (port_start_probe(p) < 0) {
+                port_stop_probe(p);
+                p->result = HOTPLUG_PROBE_GONE;
+                return;
+        }
+        p->group->probing = true;
+}
+
 static gboolean on_settle(gpointer userdata) {
         Group *g = userdata;
-        bool any = false;
 
         g_source_unref(g->settle);
         g->settle = NULL;
-        if (g->claimed || g->probing)
+        if (g->claimed)
                 return G_SOURCE_REMOVE;
-        g->probing = true;
-        g->failed = false;
-        for (guint i = 0; i < g->ports->len; i++) {
-                Port *p = g_ptr_array_index(g->ports, i);
-                p->result = HOTPLUG_PROBE_RUNNING;
-                if (!probe_role(p))
-                        continue;
-                if (port_start_probe(p) >= 0)
-                        any = true;
-                else
-                        port_stop_probe(p);
-        }
-        if (!any)
-                group_finish_probe(g);
+        g->settled = true;
+        for (guint i = 0; i < g->ports->len; i++)
+                port_maybe_probe(g_ptr_array_index(g->ports, i));
+        group_check_done(g);
         return G_SOURCE_REMOVE;
 }
 
-static void group_arm_settle(Group *g) {
+/* A new port: (re)start the settle time.  The port udev tagged "at" is
+ * probed at once, in parallel with the settle time, so a modem is ready
+ * about settle_usec after its last port appeared rather than settle_usec
+ * plus the whole probe. */
+static void group_port_added(Group *g, Port *p) {
         HotplugMonitor *m = g->monitor;
 
-        if (g->claimed || g->probing)
+        if (g->claimed)
                 return;
+        if (g->failed) {
+                /* a new port of a device nothing answered on: try again */
+                g->failed = false;
+                for (guint i = 0; i < g->ports->len; i++)
+                        ((Port *)g_ptr_array_index(g->ports, i))->probed = false;
+        }
+        g->settled = false;
         if (g->settle) {
                 g_source_destroy(g->settle);
                 g_source_unref(g->settle);
@@ -376,6 +397,8 @@ static void group_arm_settle(Group *g) {
         g->settle = g_timeout_source_new((guint)((m->opts.settle_usec + 999) / 1000));
         g_source_set_callback(g->settle, on_settle, g, NULL);
         g_source_attach(g->settle, m->opts.context);
+        if (p->udev_role_set && p->udev_role == PROFILE_PORT_AT)
+                port_maybe_probe(p);
 }
 
 /* ---- uevents ------------------------------------------------------------ */
@@ -484,7 +507,7 @@ static void handle_tty_add(HotplugMonitor *m, GUdevDevice *dev) {
         if (g->claimed)
                 log_info("hotplug: %s: late port of a modem already set up; ignored until replug", devnode);
         else
-                group_arm_settle(g);
+                group_port_added(g, p);
 }
 
 static void on_uevent(GUdevClient *client, const gchar *action, GUdevDevice *dev, gpointer userdata) {

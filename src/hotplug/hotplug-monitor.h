@@ -42,7 +42,7 @@ typedef struct HotplugCallbacks {
         void (*modem_removed)(HotplugMonitor *m, const char *key, void *userdata);
 } HotplugCallbacks;
 
-#define HOTPLUG_SETTLE_USEC_DEFAULT (150 * 1000)
+#define HOTPLUG_SETTLE_USEC_DEFAULT (100 * 1000)
 #define HOTPLUG_PROBE_TIMEOUT_USEC_DEFAULT (400 * 1000)
 
 typedef struct HotplugOptions {
