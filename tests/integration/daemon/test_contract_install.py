@@ -50,6 +50,7 @@ def test_install_tree_has_every_piece():
                     "doc/callstack/README.md"] + \
                    [f"dbus-1/interfaces/{f}" for f in os.listdir(harness.source_path("dbus")) if f.endswith(".xml")]:
             assert os.path.isfile(os.path.join(share, rel)), rel
+        assert os.path.isfile(os.path.join(prefix, opts["mandir"], "man1", "callstackctl.1"))
         ctl = os.path.join(prefix, opts["bindir"], "callstackctl")
         assert os.access(ctl, os.X_OK), ctl
         # Never granted by default: no rules file in polkit's rules.d.
