@@ -348,6 +348,40 @@ int store_sms_delivery(Store *s, int64_t id, unsigned seq, uint8_t tp_st, uint64
         return 0;
 }
 
+int store_status_report(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
+                        uint64_t discharge, const char *pdu_hex, uint64_t window, int64_t *ret_id,
+                        StoreSmsState *ret_state) {
+        StoreSmsState state = _STORE_SMS_STATE_INVALID;
+        int64_t id = 0;
+        unsigned seq = 0;
+        int r;
+
+        if (!s || !modem_key || !*modem_key)
+                return -EINVAL;
+        r = store_tx_begin(s);
+        if (r < 0)
+                return r;
+        r = store_sms_find_by_mr(s, modem_key, mr, recipient, window, &id, &seq);
+        if (r >= 0)
+                r = delivery_in_tx(s, id, seq, tp_st, discharge, store_now(s), &state);
+        else if (r == -ENOENT) {
+                id = 0;
+                r = store_report_orphan(s, modem_key, mr, recipient, tp_st, pdu_hex);
+        }
+        if (r < 0) {
+                store_tx_rollback(s);
+                return r;
+        }
+        r = store_tx_commit(s);
+        if (r < 0)
+                return r;
+        if (ret_id)
+                *ret_id = id;
+        if (ret_state)
+                *ret_state = state;
+        return 0;
+}
+
 int store_report_orphan(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
                         const char *pdu_hex) {
         sqlite3_stmt *st;
@@ -357,7 +391,8 @@ int store_report_orphan(Store *s, const char *modem_key, uint8_t mr, const char 
                 return -EINVAL;
         r = store_prepare(s, STMT_ORPHAN_INSERT,
                           "INSERT INTO orphan_reports (modem_key, mr, recipient, tp_st, pdu, received_at)"
-                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                          " SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE ?5 IS NULL OR NOT EXISTS"
+                          " (SELECT 1 FROM orphan_reports WHERE modem_key = ?1 AND pdu = ?5)",
                           &st);
         if (r < 0)
                 return r;

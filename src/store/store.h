@@ -148,8 +148,17 @@ StoreDeliveryStatus store_delivery_status_from_tp_st(uint8_t tp_st);
 int store_sms_delivery(Store *s, int64_t id, unsigned seq, uint8_t tp_st, uint64_t discharge,
                        StoreSmsState *ret_state);
 
+/* A status report, whole, in one transaction: finds the part like
+ * store_sms_find_by_mr() and applies it like store_sms_delivery(), or, when
+ * nothing matches, keeps it as an orphan (store_report_orphan()).
+ * *ret_id gets the message (0 for an orphan), *ret_state its state after.
+ * Applying the same report twice (a +CDSI slot re-read) changes nothing. */
+int store_status_report(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
+                        uint64_t discharge, const char *pdu_hex, uint64_t window, int64_t *ret_id,
+                        StoreSmsState *ret_state);
+
 /* A status report no sent part matched is kept for the operator (table
- * orphan_reports), never dropped. */
+ * orphan_reports), never dropped; the same PDU twice is kept once. */
 int store_report_orphan(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
                         const char *pdu_hex);
 

@@ -5,6 +5,8 @@
  * fails), interrupted sends failed at start, deletion. */
 #include "store-test.h"
 
+#include <sqlite3.h>
+
 #include "util/strutil.h"
 
 #define T0 UINT64_C(1716896960000000)
@@ -252,6 +254,59 @@ static void test_store_report_orphan_kept(void **state) {
         assert_int_equal(store_report_orphan(f->s, MODEM_A, 201, NULL, 0x40, NULL), 0);
 }
 
+static int count_orphans(Fixture *f) {
+        char *path = test_db_path(f->dir);
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        int n;
+
+        assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM orphan_reports", -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        n = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        free(path);
+        return n;
+}
+
+static void test_store_status_report_matched_and_orphan(void **state) {
+        Fixture *f = *state;
+        int64_t id = queue(f, "+15555550123", 2, true), got = -1;
+        StoreSmsState st = _STORE_SMS_STATE_INVALID;
+        static const char cds[] = "07915155550501F006400B915155550551F0421090718384224210907183252200";
+
+        assert_int_equal(store_sms_part_sent(f->s, id, 1, 64), 0);
+        assert_int_equal(store_sms_part_sent(f->s, id, 2, 65), 1);
+        assert_int_equal(store_status_report(f->s, MODEM_A, 65, "+15555550123", 0x00, T0, cds, 10 * MINUTE,
+                                             &got, &st),
+                         0);
+        assert_int_equal(got, id);
+        assert_int_equal(st, STORE_SMS_SENT); /* part 1 not reported yet */
+        assert_int_equal(store_status_report(f->s, MODEM_A, 64, "5555550123", 0x00, T0, NULL, 10 * MINUTE, &got,
+                                             &st),
+                         0);
+        assert_int_equal(st, STORE_SMS_DELIVERED);
+        /* The same report re-read after a crash changes nothing. */
+        assert_int_equal(store_status_report(f->s, MODEM_A, 64, "5555550123", 0x00, T0, NULL, 10 * MINUTE, &got,
+                                             &st),
+                         0);
+        assert_int_equal(st, STORE_SMS_DELIVERED);
+        assert_int_equal(count_orphans(f), 0);
+
+        /* Unknown reference: stored, not matched, kept once. */
+        got = -1;
+        assert_int_equal(store_status_report(f->s, MODEM_A, 99, "+15555550123", 0x00, 0, cds, 10 * MINUTE, &got,
+                                             &st),
+                         0);
+        assert_int_equal(got, 0);
+        assert_int_equal(store_status_report(f->s, MODEM_A, 99, "+15555550123", 0x00, 0, cds, 10 * MINUTE, &got,
+                                             NULL),
+                         0);
+        assert_int_equal(count_orphans(f), 1);
+        assert_int_equal(store_status_report(f->s, "", 99, NULL, 0, 0, NULL, 0, &got, NULL), -EINVAL);
+}
+
 static void test_store_interrupted_sends_fail_on_restart(void **state) {
         Fixture *f = *state;
         int64_t queued = queue(f, "+15555550123", 1, false);
@@ -324,6 +379,7 @@ int main(void) {
                 T(test_store_sms_multipart_aggregate),
                 T(test_store_sms_part_sent_unknown),
                 T(test_store_report_orphan_kept),
+                T(test_store_status_report_matched_and_orphan),
                 T(test_store_interrupted_sends_fail_on_restart),
                 T(test_store_sms_delete_outgoing),
                 cmocka_unit_test(test_store_enum_strings),
