@@ -39,7 +39,6 @@ typedef enum StoreStmt {
         STMT_GROUP_CONFLICT_INC,
         STMT_GROUP_FINISH,
         STMT_GROUP_EXPIRED,
-        STMT_RECENT_SAME_PART,
         STMT_LIST_ALL,
         STMT_LIST_MODEM,
         STMT_GET,
@@ -54,6 +53,7 @@ struct Store {
         const Clock *clock;
         unsigned max_pending_groups;
         uint64_t seen_window;
+        char boot_id[40]; /* this boot's /proc/sys/kernel/random/boot_id, "" unknown */
         sqlite3_stmt *stmts[_STMT_MAX];
         bool in_tx;
 };

@@ -105,9 +105,18 @@ static const char migration_2[] =
         "  received_at INTEGER NOT NULL"
         ");";
 
+/* v3: the boot and monotonic time a message was created, so pending
+ * groups created during this boot age on the monotonic clock and a wall
+ * clock jump (first NTP sync on a board without RTC) does not expire them
+ * early. */
+static const char migration_3[] =
+        "ALTER TABLE messages ADD COLUMN boot_id TEXT;"
+        "ALTER TABLE messages ADD COLUMN created_mono INTEGER;";
+
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
         migration_1,
         migration_2,
+        migration_3,
 };
 
 void store_pdu_fingerprint(const char *pdu_hex, char ret[65]) {

@@ -5,7 +5,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Registers the SQL functions migrations use (pdu_fingerprint()). */
 int store_migrate_register_functions(sqlite3 *db);

@@ -27,8 +27,9 @@
 
 #define MESSAGE_COLUMNS_INSERT                                                                     \
         "INSERT INTO messages (modem_key, direction, state, number, text, smsc, class, encoding,"  \
-        " timestamp, parts_total, parts_received, reference, ref_bits, created, updated)"         \
-        " VALUES (?1, 'incoming', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)"
+        " timestamp, parts_total, parts_received, reference, ref_bits, created, updated, boot_id,"\
+        " created_mono)"                                                                           \
+        " VALUES (?1, 'incoming', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15)"
 
 static int insert_message(Store *s, const ReassemblyPart *p, StoreSmsState state, const char *text,
                           unsigned received, uint64_t now, int64_t *ret_id) {
@@ -49,6 +50,8 @@ static int insert_message(Store *s, const ReassemblyPart *p, StoreSmsState state
         sqlite3_bind_int(st, 11, p->ref);
         sqlite3_bind_int(st, 12, p->ref_bits);
         sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
+        store_bind_text(st, 14, s->boot_id[0] ? s->boot_id : NULL);
+        sqlite3_bind_int64(st, 15, (sqlite3_int64)clock_now(s->clock));
         r = store_step_done(s, st);
         if (r < 0)
                 return r;
@@ -489,6 +492,7 @@ int store_part_received(Store *s, const ReassemblyPart *part, StorePartOutcome *
 int store_groups_expire(Store *s, uint64_t now, uint64_t max_age, int64_t **ret_ids, size_t *ret_n) {
         _cleanup_free_ int64_t *ids = NULL;
         size_t n = 0, cap = 0;
+        uint64_t mono;
         sqlite3_stmt *st;
         int r;
 
@@ -498,12 +502,18 @@ int store_groups_expire(Store *s, uint64_t now, uint64_t max_age, int64_t **ret_
         if (r < 0)
                 return r;
         r = store_prepare(s, STMT_GROUP_EXPIRED,
-                          "SELECT id FROM messages WHERE state = 'receiving' AND created <= ?1"
+                          "SELECT id FROM messages WHERE state = 'receiving' AND CASE"
+                          " WHEN ?2 IS NOT NULL AND boot_id = ?2 AND created_mono IS NOT NULL"
+                          "   THEN created_mono <= ?3"
+                          " ELSE created <= ?1 END"
                           " ORDER BY created, id",
                           &st);
         if (r < 0)
                 goto fail;
+        mono = clock_now(s->clock);
         sqlite3_bind_int64(st, 1, now >= max_age ? (sqlite3_int64)(now - max_age) : -1);
+        store_bind_text(st, 2, s->boot_id[0] ? s->boot_id : NULL);
+        sqlite3_bind_int64(st, 3, mono >= max_age ? (sqlite3_int64)(mono - max_age) : -1);
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
                 if (n == cap) {
                         size_t c = cap ? cap * 2 : 8;

@@ -337,6 +337,17 @@ static int write_probe(Store *s) {
         return store_step_done(s, st);
 }
 
+static void read_boot_id(char *buf, size_t size) {
+        _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+
+        buf[0] = '\0';
+        if (!f || !fgets(buf, (int)size, f)) {
+                buf[0] = '\0';
+                return;
+        }
+        buf[strcspn(buf, "\n")] = '\0';
+}
+
 int store_open(const char *dir, Store **ret) {
         _cleanup_store_ Store *s = NULL;
         _cleanup_close_ int fd = -1;
@@ -351,6 +362,7 @@ int store_open(const char *dir, Store **ret) {
         s->clock = clock_system();
         s->max_pending_groups = STORE_DEFAULT_MAX_PENDING_GROUPS;
         s->seen_window = STORE_DEFAULT_SEEN_WINDOW;
+        read_boot_id(s->boot_id, sizeof s->boot_id);
         if (asprintf(&s->path, "%s/%s", dir, STORE_DB_NAME) < 0) {
                 s->path = NULL;
                 return -ENOMEM;
@@ -413,6 +425,10 @@ Store *store_close(Store *s) {
 
 void store_set_clock(Store *s, const Clock *clock) {
         s->clock = clock ? clock : clock_system();
+}
+
+void store_set_boot_id(Store *s, const char *boot_id) {
+        snprintf(s->boot_id, sizeof s->boot_id, "%s", boot_id ? boot_id : "");
 }
 
 void store_set_max_pending_groups(Store *s, unsigned max) {

@@ -79,6 +79,9 @@ const char *store_error_message(int error);
 /* Defaults to clock_system(); the store uses the realtime reading for
  * created/first-seen stamps. The clock must outlive the store. */
 void store_set_clock(Store *s, const Clock *clock);
+/* Overrides the boot id read from /proc/sys/kernel/random/boot_id (tests
+ * simulate a reboot with it). */
+void store_set_boot_id(Store *s, const char *boot_id);
 /* Pending multipart groups per modem before the oldest is expired early
  * (published as partial) to make room. Default 64; minimum 1. */
 void store_set_max_pending_groups(Store *s, unsigned max);
@@ -199,8 +202,10 @@ int store_part_received(Store *s, const ReassemblyPart *part, StorePartOutcome *
 int store_parts_received(Store *s, const ReassemblyPart *parts, size_t n, StorePartOutcome *ret);
 
 /* Expires pending groups whose first part arrived at least max_age µs
- * before now (realtime µs): each becomes a `partial` message with the gaps
- * marked.  *ret_ids (malloc()ed, may be NULL when *ret_n is 0) lists them
+ * ago: each becomes a `partial` message with the gaps marked.  A group
+ * created during this boot is aged on the store clock's monotonic reading
+ * (immune to wall-clock jumps, e.g. the first NTP sync of a board without
+ * RTC); one from an earlier boot on the wall clock, now (realtime µs).  *ret_ids (malloc()ed, may be NULL when *ret_n is 0) lists them
  * for announcing. */
 int store_groups_expire(Store *s, uint64_t now, uint64_t max_age, int64_t **ret_ids, size_t *ret_n);
 

@@ -276,7 +276,7 @@ static void test_store_open_migrates_from_v1(void **state) {
         sqlite3_close(db);
 
         assert_int_equal(store_open(dir, &s), 0);
-        assert_int_equal(store_schema_version(s), 2);
+        assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
         assert_int_equal(store_sms_list(s, NULL, &list, &n), 0);
         assert_int_equal(n, 1);
         assert_int_equal(list[0].id, 7);

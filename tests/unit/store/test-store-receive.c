@@ -320,6 +320,60 @@ static void test_store_groups_expire_partial_with_gaps(void **state) {
         assert_int_not_equal(l.message_id, a.message_id);
 }
 
+/* A board without RTC boots with a stale wall clock and jumps forward at
+ * the first NTP sync: groups of this boot age on the monotonic clock. */
+static void test_store_groups_expire_ignores_wall_clock_jump(void **state) {
+        Fixture *f = *state;
+        TestPart t;
+        int64_t *ids = NULL;
+        size_t n = 99;
+
+        store_set_boot_id(f->s, "6d1c3f5e-0000-4000-8000-000000000001");
+        test_part(&t, MODEM_A, "+15555550123", 12, 8, 2, 1, "half");
+        StorePartOutcome a = test_receive(f->s, &t.p);
+
+        f->clock.real += 72 * HOUR; /* NTP sync after two days powered off */
+        fake_clock_advance(&f->clock, HOUR);
+        assert_int_equal(store_groups_expire(f->s, f->clock.real, 24 * HOUR, &ids, &n), 0);
+        assert_int_equal(n, 0);
+        free(ids);
+        ids = NULL;
+
+        fake_clock_advance(&f->clock, 23 * HOUR);
+        assert_int_equal(store_groups_expire(f->s, f->clock.real, 24 * HOUR, &ids, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(ids[0], a.message_id);
+        free(ids);
+}
+
+/* After a reboot the monotonic clock restarted: the wall clock decides. */
+static void test_store_groups_expire_after_reboot_uses_wall_clock(void **state) {
+        Fixture *f = *state;
+        TestPart t;
+        int64_t *ids = NULL;
+        size_t n = 99;
+
+        store_set_boot_id(f->s, "6d1c3f5e-0000-4000-8000-000000000001");
+        test_part(&t, MODEM_A, "+15555550123", 13, 8, 2, 1, "half");
+        StorePartOutcome a = test_receive(f->s, &t.p);
+
+        store_close(f->s);
+        assert_int_equal(store_open(f->dir, &f->s), 0);
+        store_set_clock(f->s, &f->clock.clock);
+        store_set_boot_id(f->s, "6d1c3f5e-0000-4000-8000-000000000002");
+        f->clock.mono = 5 * USEC_PER_SEC; /* fresh boot */
+        f->clock.real += 23 * HOUR;
+        assert_int_equal(store_groups_expire(f->s, f->clock.real, 24 * HOUR, &ids, &n), 0);
+        assert_int_equal(n, 0);
+        free(ids);
+        ids = NULL;
+        f->clock.real += HOUR;
+        assert_int_equal(store_groups_expire(f->s, f->clock.real, 24 * HOUR, &ids, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(ids[0], a.message_id);
+        free(ids);
+}
+
 static void test_store_part_received_pending_group_bound(void **state) {
         Fixture *f = *state;
         TestPart t;
@@ -522,6 +576,8 @@ int main(void) {
                 T(test_store_part_received_two_senders_same_ref),
                 T(test_store_part_received_restart_mid_group),
                 T(test_store_groups_expire_partial_with_gaps),
+                T(test_store_groups_expire_ignores_wall_clock_jump),
+                T(test_store_groups_expire_after_reboot_uses_wall_clock),
                 T(test_store_part_received_pending_group_bound),
                 T(test_store_part_received_c04_ucs2_surrogate_split),
                 T(test_store_part_received_undecodable_kept),
