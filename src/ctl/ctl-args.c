@@ -35,6 +35,7 @@ static const VerbInfo verb_table[_CTL_VERB_MAX] = {
         [CTL_VERB_PIN] = { "pin", 1, 2, false, "org.callstack.modem.control", "unlock the SIM" },
         [CTL_VERB_AT] = { "at", 1, 2, true, "org.callstack.modem.command", "send raw AT commands" },
         [CTL_VERB_MONITOR] = { "monitor", 0, 0, false, NULL, NULL },
+        [CTL_VERB_DOCTOR] = { "doctor", 0, 1, false, NULL, NULL },
 };
 
 const char *ctl_verb_to_string(CtlVerb v) {
@@ -185,6 +186,8 @@ int ctl_args_parse(int argc, char **argv, CtlArgs *ret, char *err, size_t err_si
                         a.json = true;
                 else if (streq(s, "--no-ask-password"))
                         a.ask_password = false;
+                else if (streq(s, "--direct") && a.verb == CTL_VERB_DOCTOR)
+                        a.direct = true;
                 else if (streq(s, "--help") || streq(s, "-h")) {
                         a.verb = CTL_VERB_HELP;
                         *ret = a;

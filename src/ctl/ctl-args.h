@@ -24,6 +24,7 @@ typedef enum CtlVerb {
         CTL_VERB_PIN,
         CTL_VERB_AT,
         CTL_VERB_MONITOR,
+        CTL_VERB_DOCTOR,
         /* issue #5 adds CTL_VERB_SMS here, with its table entry. */
         _CTL_VERB_MAX,
         CTL_VERB_HELP,
@@ -39,6 +40,7 @@ typedef struct CtlArgs {
         bool ask_password;       /* sets allow-interactive-authorization */
         bool timeout_set;
         uint32_t timeout_ms;     /* `at --timeout`; 0 = daemon's default */
+        bool direct;             /* `doctor --direct`: probe the ports here, no daemon */
         const char *args[CTL_ARGS_MAX]; /* positionals after the verb (borrowed from argv) */
         size_t n_args;
 } CtlArgs;

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "ctl/ctl-args.h"
+#include "ctl/ctl-doctor.h"
 #include "ctl/ctl-format.h"
 #include "ctl/ctl-json.h"
 #include "util/cleanup.h"
@@ -41,6 +42,9 @@ static void help(void) {
                "  at [MODEM] 'AT...'        send a raw AT command, print the answer\n"
                "                            (polkit: modem.command; --timeout MS, default 5000)\n"
                "  monitor                   print callstack signals and property changes as they happen\n"
+               "  doctor [PORT] [--direct]  serial ports, what udev says, the profile and role per\n"
+               "                            port and why; --direct probes them here (safe commands\n"
+               "                            only) without callstackd\n"
                "\n"
                "MODEM is N of /org/callstack/Modem/N or that object path; without it the only\n"
                "modem is used (an error when there are several).\n"
@@ -433,6 +437,9 @@ int main(int argc, char **argv) {
                 printf("callstackctl %s\n", CALLSTACK_VERSION);
                 return CTL_EXIT_OK;
         }
+
+        if (a.verb == CTL_VERB_DOCTOR)
+                return ctl_doctor(&a); /* works without the daemon */
 
         r = connect_bus(&a, &bus);
         if (r != 0)
