@@ -319,6 +319,56 @@ static void test_modem_identity_read(void **state) {
         assert_int_equal(identity_error, 0);
 }
 
+static void test_modem_identity_from_hints_skips_probe(void **state) {
+        Fixture *f = *state;
+        ModemPortInfo extra[] = { { "/dev/ttyUSB4", "audio" } };
+        ModemPortHints hints = {
+                .extra_ports = extra,
+                .n_extra_ports = 1,
+                .device_key = "/sys/devices/usb1/1-1",
+                .manufacturer = "Quectel",
+                .model = "EC25",
+                .revision = "EC25EFAR06A06M4G",
+        };
+        Modem *m;
+        const ModemPort *ports;
+        size_t n;
+
+        modem_free(f->modem);
+        assert_int_equal(modem_new_with_chat(f->event, 8, f->chat, "/dev/ttyUSB2", &hints, NULL, &m), 0);
+        f->modem = m;
+        assert_string_equal(modem_get_model(m), "EC25");
+        assert_string_equal(modem_get_device_key(m), "/sys/devices/usb1/1-1");
+        ports = modem_get_ports(m, &n);
+        assert_int_equal(n, 2);
+        assert_string_equal(ports[0].path, "/dev/ttyUSB2");
+        assert_string_equal(ports[0].role, "at");
+        assert_string_equal(ports[1].path, "/dev/ttyUSB4");
+        assert_string_equal(ports[1].role, "audio");
+        assert_int_equal(modem_start(m), 0);
+        /* hotplug's probe just read the identity: straight to AT+CMEE=1 */
+        expect(f, "AT+CMEE=1", "OK");
+        expect(f, "AT+CPIN?", "+CPIN: READY\nOK");
+        assert_int_equal(modem_get_state(m), MODEM_STATE_READY);
+}
+
+static void test_modem_probe_retries_at_then_fails(void **state) {
+        Fixture *f = *state;
+
+        assert_int_equal(modem_start(f->modem), 0);
+        expect(f, "AT", NULL);
+        fire_timeout(f, 1 * USEC_PER_SEC);
+        fire_timeout(f, 1 * USEC_PER_SEC); /* drain guard */
+        expect(f, "AT", NULL);
+        fire_timeout(f, 1 * USEC_PER_SEC);
+        fire_timeout(f, 1 * USEC_PER_SEC);
+        expect(f, "AT", NULL);
+        fire_timeout(f, 1 * USEC_PER_SEC);
+        assert_int_equal(modem_get_state(f->modem), MODEM_STATE_FAILED); /* not gone: it never answered */
+        fire_timeout(f, 5 * USEC_PER_SEC);
+        assert_int_equal(f->n_read, f->n_written);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_modem_probe_to_registered, setup, teardown),
@@ -327,6 +377,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_modem_raw_command_and_timeouts_make_it_gone, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_modem_hangup_answers_pending_operations, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_modem_identity_read, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_modem_identity_from_hints_skips_probe, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_modem_probe_retries_at_then_fails, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
