@@ -212,6 +212,20 @@ def test_serial_adapter_ignored_never_opened(tb, tmp):
         t.stop()
 
 
+def test_modem_given_to_modemmanager_never_opened(tb, tmp):
+    """An administrator's ID_CALLSTACK_IGNORE=1 on a known modem: our rules
+    set nothing (not even ID_MM_DEVICE_IGNORE) and the monitor never opens it."""
+    m = add(tb, EC25, admin_env={"ID_CALLSTACK_IGNORE": "1"})
+    for p in m.ports:
+        assert "ID_CALLSTACK_CANDIDATE" not in p.props and "ID_MM_DEVICE_IGNORE" not in p.props, p.props
+    t = Tool(tb, tmp)
+    try:
+        t.expect_quiet(1.0)
+        assert m.port(2).sim.at_log() == [], "a port given to ModemManager was opened"
+    finally:
+        t.stop()
+
+
 def test_at_port_not_first_interface(tb, tmp):
     m = add(tb, TOBY_L4)
     t = Tool(tb, tmp)

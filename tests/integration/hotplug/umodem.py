@@ -208,13 +208,16 @@ class Testbed:
 
     def _udev_props(self, modem, port):
         chain, usbdev = rules_eval.tty_chain(modem.vid, modem.pid, "%02x" % port.ifnum, port.cls, port.name)
-        env = rules_eval.evaluate(RULES, "add", chain, {})
+        env = rules_eval.evaluate(RULES, "add", chain, dict(modem.admin_env))
         return {k: v for k, v in env.items() if k.startswith("ID_")}
 
-    def add_modem(self, vid, pid, ports, profile="sim7600", latency_ms=0, start_sims=True):
+    def add_modem(self, vid, pid, ports, profile="sim7600", latency_ms=0, start_sims=True, admin_env=None):
         """ports: [(ifnum, "cls/sub/proto", "sim"|"silent"|"nmea")]; returns a Modem
-        whose ports are created (uevents sent) in interface order."""
+        whose ports are created (uevents sent) in interface order.  admin_env:
+        properties an administrator's earlier rules file sets (e.g.
+        {"ID_CALLSTACK_IGNORE": "1"}), fed to the rules evaluator."""
         m = Modem(self, len(self.modems), vid, pid, ports, profile, latency_ms)
+        m.admin_env = admin_env or {}
         bus = self.next_bus
         self.next_bus += 1
         usb = f"/sys/devices/pci0000:00/0000:00:14.0/usb1/1-{bus}"
