@@ -9,6 +9,8 @@
 
 typedef enum StoreStmt {
         STMT_BEGIN,
+        STMT_SYNC_NORMAL,
+        STMT_SYNC_FULL,
         STMT_COMMIT,
         STMT_ROLLBACK,
         STMT_META_PROBE,
@@ -56,6 +58,8 @@ struct Store {
         char boot_id[40]; /* this boot's /proc/sys/kernel/random/boot_id, "" unknown */
         sqlite3_stmt *stmts[_STMT_MAX];
         bool in_tx;
+        bool relaxed;    /* the connection is at synchronous=NORMAL */
+        bool relaxed_op; /* inside a relaxed operation */
 };
 
 /* Maps an SQLite result code to -errno (see store.h for the distinct ones). */
@@ -74,6 +78,18 @@ static inline void store_stmt_resetp(sqlite3_stmt **st) {
 }
 #define _cleanup_stmt_ __attribute__((cleanup(store_stmt_resetp)))
 
+/* Durability classes.  By default every commit is fsync'ed
+ * (synchronous=FULL).  Bookkeeping whose loss on power failure is harmless
+ * (a state step after the durable insert, a TP-MR, a delivery report that
+ * the SMSC or the modem's storage will give again) may run "relaxed"
+ * (synchronous=NORMAL: survives kill -9, not power loss; made durable by the
+ * next FULL commit, the WAL being append-only).  Pair every
+ * store_sync_relaxed() with store_sync_full(). */
+int store_sync_relaxed(Store *s);
+void store_sync_full(Store *s);
+
+/* BEGIN IMMEDIATE.  Outside a relaxed operation it first makes sure the
+ * connection is back at synchronous=FULL (-EIO if that cannot be done). */
 int store_tx_begin(Store *s);
 int store_tx_commit(Store *s);
 void store_tx_rollback(Store *s);

@@ -91,7 +91,7 @@ fail:
         return r;
 }
 
-int store_sms_set_state(Store *s, int64_t id, StoreSmsState state, const char *reason) {
+static int sms_set_state(Store *s, int64_t id, StoreSmsState state, const char *reason) {
         sqlite3_stmt *st;
         int r;
 
@@ -109,6 +109,19 @@ int store_sms_set_state(Store *s, int64_t id, StoreSmsState state, const char *r
         if (r < 0)
                 return r;
         return sqlite3_changes(s->db) > 0 ? 0 : -ENOENT;
+}
+
+int store_sms_set_state(Store *s, int64_t id, StoreSmsState state, const char *reason) {
+        int r;
+
+        if (!s)
+                return -EINVAL;
+        r = store_sync_relaxed(s);
+        if (r < 0)
+                return r;
+        r = sms_set_state(s, id, state, reason);
+        store_sync_full(s);
+        return r;
 }
 
 static int part_sent_in_tx(Store *s, int64_t id, unsigned seq, uint8_t mr, uint64_t now) {
@@ -169,7 +182,7 @@ static int part_sent_in_tx(Store *s, int64_t id, unsigned seq, uint8_t mr, uint6
         return sent >= total ? 1 : 0;
 }
 
-int store_sms_part_sent(Store *s, int64_t id, unsigned seq, uint8_t mr) {
+static int sms_part_sent(Store *s, int64_t id, unsigned seq, uint8_t mr) {
         int r, k;
 
         if (!s || seq < 1 || seq > REASSEMBLY_MAX_PARTS)
@@ -184,6 +197,19 @@ int store_sms_part_sent(Store *s, int64_t id, unsigned seq, uint8_t mr) {
         }
         r = store_tx_commit(s);
         return r < 0 ? r : k;
+}
+
+int store_sms_part_sent(Store *s, int64_t id, unsigned seq, uint8_t mr) {
+        int r;
+
+        if (!s)
+                return -EINVAL;
+        r = store_sync_relaxed(s);
+        if (r < 0)
+                return r;
+        r = sms_part_sent(s, id, seq, mr);
+        store_sync_full(s);
+        return r;
 }
 
 /* Digits only, so "+1 555-555-0123" and "+15555550123" compare equal. */
@@ -325,8 +351,8 @@ static int delivery_in_tx(Store *s, int64_t id, unsigned seq, uint8_t tp_st, uin
         return 0;
 }
 
-int store_sms_delivery(Store *s, int64_t id, unsigned seq, uint8_t tp_st, uint64_t discharge,
-                       StoreSmsState *ret_state) {
+static int sms_delivery(Store *s, int64_t id, unsigned seq, uint8_t tp_st, uint64_t discharge,
+                        StoreSmsState *ret_state) {
         StoreSmsState state = _STORE_SMS_STATE_INVALID;
         int r;
 
@@ -348,9 +374,26 @@ int store_sms_delivery(Store *s, int64_t id, unsigned seq, uint8_t tp_st, uint64
         return 0;
 }
 
-int store_status_report(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
-                        uint64_t discharge, const char *pdu_hex, uint64_t window, int64_t *ret_id,
-                        StoreSmsState *ret_state) {
+int store_sms_delivery(Store *s, int64_t id, unsigned seq, uint8_t tp_st, uint64_t discharge,
+                       StoreSmsState *ret_state) {
+        int r;
+
+        if (!s)
+                return -EINVAL;
+        r = store_sync_relaxed(s);
+        if (r < 0)
+                return r;
+        r = sms_delivery(s, id, seq, tp_st, discharge, ret_state);
+        store_sync_full(s);
+        return r;
+}
+
+static int report_orphan(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
+                         const char *pdu_hex);
+
+static int status_report(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
+                         uint64_t discharge, const char *pdu_hex, uint64_t window, int64_t *ret_id,
+                         StoreSmsState *ret_state) {
         StoreSmsState state = _STORE_SMS_STATE_INVALID;
         int64_t id = 0;
         unsigned seq = 0;
@@ -366,7 +409,7 @@ int store_status_report(Store *s, const char *modem_key, uint8_t mr, const char 
                 r = delivery_in_tx(s, id, seq, tp_st, discharge, store_now(s), &state);
         else if (r == -ENOENT) {
                 id = 0;
-                r = store_report_orphan(s, modem_key, mr, recipient, tp_st, pdu_hex);
+                r = report_orphan(s, modem_key, mr, recipient, tp_st, pdu_hex);
         }
         if (r < 0) {
                 store_tx_rollback(s);
@@ -382,8 +425,23 @@ int store_status_report(Store *s, const char *modem_key, uint8_t mr, const char 
         return 0;
 }
 
-int store_report_orphan(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
-                        const char *pdu_hex) {
+int store_status_report(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
+                        uint64_t discharge, const char *pdu_hex, uint64_t window, int64_t *ret_id,
+                        StoreSmsState *ret_state) {
+        int r;
+
+        if (!s)
+                return -EINVAL;
+        r = store_sync_relaxed(s);
+        if (r < 0)
+                return r;
+        r = status_report(s, modem_key, mr, recipient, tp_st, discharge, pdu_hex, window, ret_id, ret_state);
+        store_sync_full(s);
+        return r;
+}
+
+static int report_orphan(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
+                         const char *pdu_hex) {
         sqlite3_stmt *st;
         int r;
 
@@ -403,6 +461,20 @@ int store_report_orphan(Store *s, const char *modem_key, uint8_t mr, const char 
         store_bind_text(st, 5, pdu_hex);
         sqlite3_bind_int64(st, 6, (sqlite3_int64)store_now(s));
         return store_step_done(s, st);
+}
+
+int store_report_orphan(Store *s, const char *modem_key, uint8_t mr, const char *recipient, uint8_t tp_st,
+                        const char *pdu_hex) {
+        int r;
+
+        if (!s)
+                return -EINVAL;
+        r = store_sync_relaxed(s);
+        if (r < 0)
+                return r;
+        r = report_orphan(s, modem_key, mr, recipient, tp_st, pdu_hex);
+        store_sync_full(s);
+        return r;
 }
 
 int store_interrupted_sends_fail(Store *s, unsigned *ret_count) {

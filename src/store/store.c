@@ -200,8 +200,30 @@ static int tx_stmt(Store *s, StoreStmt id, const char *sql) {
         return store_step_done(s, st);
 }
 
+int store_sync_relaxed(Store *s) {
+        int r = tx_stmt(s, STMT_SYNC_NORMAL, "PRAGMA synchronous = NORMAL");
+        if (r < 0)
+                return r;
+        s->relaxed = s->relaxed_op = true;
+        return 0;
+}
+
+void store_sync_full(Store *s) {
+        s->relaxed_op = false;
+        if (tx_stmt(s, STMT_SYNC_FULL, "PRAGMA synchronous = FULL") >= 0 ||
+            sqlite3_exec(s->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL) == SQLITE_OK)
+                s->relaxed = false;
+}
+
 int store_tx_begin(Store *s) {
-        int r = tx_stmt(s, STMT_BEGIN, "BEGIN IMMEDIATE");
+        int r;
+
+        if (s->relaxed && !s->relaxed_op) {
+                store_sync_full(s);
+                if (s->relaxed)
+                        return -EIO; /* never commit a received part without fsync */
+        }
+        r = tx_stmt(s, STMT_BEGIN, "BEGIN IMMEDIATE");
         if (r >= 0)
                 s->in_tx = true;
         return r;
@@ -447,7 +469,7 @@ const char *store_path(Store *s) {
         return s->path;
 }
 
-int store_modem_seen(Store *s, const char *modem_key) {
+static int modem_seen(Store *s, const char *modem_key) {
         sqlite3_stmt *st;
         int r;
 
@@ -462,4 +484,17 @@ int store_modem_seen(Store *s, const char *modem_key) {
         sqlite3_bind_text(st, 1, modem_key, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)store_now(s));
         return store_step_done(s, st);
+}
+
+int store_modem_seen(Store *s, const char *modem_key) {
+        int r;
+
+        if (!s)
+                return -EINVAL;
+        r = store_sync_relaxed(s);
+        if (r < 0)
+                return r;
+        r = modem_seen(s, modem_key);
+        store_sync_full(s);
+        return r;
 }

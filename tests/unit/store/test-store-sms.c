@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include "store/store-internal.h"
+
 #include "util/strutil.h"
 
 #define T0 UINT64_C(1716896960000000)
@@ -307,6 +309,38 @@ static void test_store_status_report_matched_and_orphan(void **state) {
         assert_int_equal(store_status_report(f->s, "", 99, NULL, 0, 0, NULL, 0, &got, NULL), -EINVAL);
 }
 
+static int connection_synchronous(Store *s) {
+        sqlite3_stmt *st = NULL;
+        int v;
+        assert_int_equal(sqlite3_prepare_v2(s->db, "PRAGMA synchronous", -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+        return v;
+}
+
+/* State steps run at synchronous=NORMAL; everything else, and received
+ * parts in particular, is back at FULL afterwards, failures included. */
+static void test_store_relaxed_steps_restore_full_sync(void **state) {
+        Fixture *f = *state;
+        int64_t id = queue(f, "+15555550123", 1, true);
+        TestPart t;
+
+        assert_int_equal(connection_synchronous(f->s), 2);
+        assert_int_equal(store_sms_set_state(f->s, id, STORE_SMS_SENDING, NULL), 0);
+        assert_int_equal(connection_synchronous(f->s), 2);
+        assert_int_equal(store_sms_part_sent(f->s, id, 1, 7), 1);
+        assert_int_equal(store_sms_part_sent(f->s, id + 1, 1, 7), -ENOENT); /* failure path */
+        assert_int_equal(store_sms_delivery(f->s, id, 1, 0, 0, NULL), 0);
+        assert_int_equal(store_status_report(f->s, MODEM_A, 1, NULL, 0, 0, NULL, MINUTE, NULL, NULL), 0);
+        assert_int_equal(store_modem_seen(f->s, MODEM_A), 0);
+        assert_int_equal(connection_synchronous(f->s), 2);
+        assert_false(f->s->relaxed);
+
+        test_part(&t, MODEM_A, "+15555550123", 0, 0, 1, 1, "durable");
+        assert_int_equal(test_receive(f->s, &t.p).result, STORE_PART_NEW_MESSAGE);
+}
+
 static void test_store_interrupted_sends_fail_on_restart(void **state) {
         Fixture *f = *state;
         int64_t queued = queue(f, "+15555550123", 1, false);
@@ -380,6 +414,7 @@ int main(void) {
                 T(test_store_sms_part_sent_unknown),
                 T(test_store_report_orphan_kept),
                 T(test_store_status_report_matched_and_orphan),
+                T(test_store_relaxed_steps_restore_full_sync),
                 T(test_store_interrupted_sends_fail_on_restart),
                 T(test_store_sms_delete_outgoing),
                 cmocka_unit_test(test_store_enum_strings),
