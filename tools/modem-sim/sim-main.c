@@ -36,6 +36,9 @@ static int on_pending(sd_event_source *s, uint64_t usec, void *userdata) {
 static void app_arm_pending(void *userdata, uint64_t delay) {
         SimApp *app = userdata;
 
+        /* Pending URCs follow the reply they come after, latency included. */
+        if (app->io)
+                delay += sim_io_get_latency(app->io);
         if (!app->pending_timer)
                 (void)sd_event_add_time_relative(app->event, &app->pending_timer, CLOCK_MONOTONIC, delay, 1,
                                                  on_pending, app);

@@ -77,7 +77,8 @@ struct SimModem {
         SimSimState sim_state;
         int pin_tries;
         int puk_tries;
-        char *pending; /* URC lines waiting for flush_pending */
+        char *pending; /* framed URCs waiting for flush_pending */
+        size_t pending_len;
 
         /* network */
         int cfun;
@@ -136,6 +137,13 @@ void sim_reply_flush(SimModem *m);
 void sim_emit_urc(SimModem *m, const char *line);
 void sim_emit_urcf(SimModem *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int64_t sim_now(SimModem *m);
+/* Output sent as a URC after delay_usec, or just before the next command's
+ * reply, whichever comes first. */
+void sim_queue_pending_raw(SimModem *m, const char *data, size_t len, uint64_t delay_usec);
+/* Registration state as the host sees it (0 while the SIM is locked or
+ * the radio off). */
+int sim_effective_stat(SimModem *m);
+bool sim_ready(SimModem *m);
 
 /* Command argument helpers: splits "a,\"b,c\",d" into fields (quotes removed
  * from quoted fields, *quoted set).  Returns the number of fields. */

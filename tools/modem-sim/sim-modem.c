@@ -255,6 +255,7 @@ static void power_on_defaults(SimModem *m) {
         m->line_overflow = false;
         free(m->pending);
         m->pending = NULL;
+        m->pending_len = 0;
 }
 
 int sim_modem_new(const SimProfile *profile, const char *pin, const SimModemOps *ops, void *userdata,
@@ -428,7 +429,7 @@ static void reply_lines(SimModem *m, const char *tmpl, bool urc) {
 
 /* ---- SIM ------------------------------------------------------------- */
 
-static bool sim_ready(SimModem *m) {
+bool sim_ready(SimModem *m) {
         return m->sim_state == SIM_STATE_READY;
 }
 
@@ -437,7 +438,7 @@ static SimResult sim_locked_error(SimModem *m) {
         return SIM_RES_CME;
 }
 
-static int effective_stat(SimModem *m) {
+int sim_effective_stat(SimModem *m) {
         if (!sim_ready(m) || m->cfun != 1)
                 return 0;
         return m->reg_stat;
@@ -446,7 +447,7 @@ static int effective_stat(SimModem *m) {
 static void emit_reg_urcs(SimModem *m) {
         static const char *const names[] = { "+CREG", "+CGREG", "+CEREG" };
         int modes[] = { m->creg_n, m->cgreg_n, m->profile->has_eps ? m->cereg_n : 0 };
-        int stat = effective_stat(m);
+        int stat = sim_effective_stat(m);
 
         for (int i = 0; i < 3; i++) {
                 if (modes[i] <= 0)
@@ -462,30 +463,42 @@ static void emit_reg_urcs(SimModem *m) {
         }
 }
 
-static void queue_pending(SimModem *m, const char *lines) {
-        size_t old = m->pending ? strlen(m->pending) : 0, n = strlen(lines);
-        char *p;
+void sim_queue_pending_raw(SimModem *m, const char *data, size_t len, uint64_t delay_usec) {
+        size_t alloc = m->pending_len + 1;
 
-        if (n == 0)
+        if (len == 0 || m->profile->silent)
                 return;
-        p = realloc(m->pending, old + n + 2);
-        if (!p)
+        if (buf_append(&m->pending, &m->pending_len, &alloc, data, len) < 0)
                 return;
-        if (old)
-                p[old++] = '\n';
-        memcpy(p + old, lines, n + 1);
-        m->pending = p;
         if (m->ops.arm_pending)
-                m->ops.arm_pending(m->userdata, 200 * 1000);
+                m->ops.arm_pending(m->userdata, delay_usec);
+}
+
+static void queue_pending(SimModem *m, const char *lines) {
+        char buf[2048], *save = NULL;
+        _cleanup_free_ char *framed = NULL;
+        size_t len = 0, alloc = 0;
+
+        if (!lines || !*lines)
+                return;
+        expand(m, lines, buf, sizeof(buf));
+        for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                (void)buf_append(&framed, &len, &alloc, "\r\n", 2);
+                (void)buf_append(&framed, &len, &alloc, l, strlen(l));
+                (void)buf_append(&framed, &len, &alloc, "\r\n", 2);
+        }
+        sim_queue_pending_raw(m, framed, len, 200 * 1000);
 }
 
 void sim_modem_flush_pending(SimModem *m) {
         _cleanup_free_ char *p = m->pending;
+        size_t len = m->pending_len;
 
         m->pending = NULL;
-        if (!p)
+        m->pending_len = 0;
+        if (!p || len == 0)
                 return;
-        reply_lines(m, p, true);
+        m->ops.output(m->userdata, SIM_OUT_URC, p, len);
 }
 
 static SimResult cmd_cpin(SimModem *m, char form, const char *args) {
@@ -543,7 +556,7 @@ static SimResult cmd_cpin(SimModem *m, char form, const char *args) {
         }
         m->sim_state = SIM_STATE_READY;
         m->pin_tries = 3;
-        queue_pending(m, m->profile->pin_ready_urcs ? m->profile->pin_ready_urcs : "");
+        queue_pending(m, m->profile->pin_ready_urcs);
         /* Registration follows the SIM becoming ready. */
         emit_reg_urcs(m);
         return SIM_RES_OK;
@@ -554,7 +567,7 @@ static SimResult cmd_cpin(SimModem *m, char form, const char *args) {
 static SimResult cmd_reg(SimModem *m, const char *name, int *n, char form, const char *args) {
         SimArgs a;
         long v;
-        int stat = effective_stat(m);
+        int stat = sim_effective_stat(m);
 
         switch (form) {
         case '?':
@@ -585,7 +598,7 @@ static SimResult cmd_reg(SimModem *m, const char *name, int *n, char form, const
 static SimResult cmd_cops(SimModem *m, char form, const char *args) {
         SimArgs a;
         long mode, fmt;
-        int stat = effective_stat(m);
+        int stat = sim_effective_stat(m);
 
         switch (form) {
         case '?':

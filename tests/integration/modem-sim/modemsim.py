@@ -86,16 +86,25 @@ class Port:
         out, self.buf = self.buf, b""
         return out
 
+    def next_line(self):
+        """Pops the next complete non-empty line from the buffer, or None."""
+        while True:
+            i = min([x for x in (self.buf.find(b"\r"), self.buf.find(b"\n")) if x >= 0], default=-1)
+            if i < 0:
+                return None
+            end = i + 2 if self.buf[i:i + 2] == b"\r\n" else i + 1
+            line, self.buf = self.buf[:i], self.buf[end:]
+            if line:
+                return line.decode("utf-8", "replace")
+
     def lines(self):
         """Complete non-empty lines in the buffer (consumed)."""
         out = []
         while True:
-            i = min([x for x in (self.buf.find(b"\r"), self.buf.find(b"\n")) if x >= 0], default=-1)
-            if i < 0:
+            line = self.next_line()
+            if line is None:
                 return out
-            line, self.buf = self.buf[:i], self.buf[i + 1:]
-            if line:
-                out.append(line.decode("utf-8", "replace"))
+            out.append(line)
 
     def command(self, cmd, timeout=3.0, echo=None):
         """Sends cmd + CR; returns (info lines, final result).  Echo lines
@@ -104,12 +113,13 @@ class Port:
         info = []
         end = time.monotonic() + timeout
         while True:
-            for line in self.lines():
-                if line == cmd:
-                    continue
-                if is_final(line):
-                    return info, line
-                info.append(line)
+            line = self.next_line()
+            while line is not None:
+                if line != cmd:
+                    if is_final(line):
+                        return info, line
+                    info.append(line)
+                line = self.next_line()
             left = end - time.monotonic()
             if left <= 0:
                 raise TimeoutError("no final result for %r; info %r" % (cmd, info))

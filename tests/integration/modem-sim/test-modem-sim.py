@@ -308,5 +308,277 @@ class TestScript(SimTestCase):
         self.assertIn("script-remaining 0", sim.control("status"))
 
 
+def submit_pdu(number, payload, dcs=0x08, udh=b"", srr=False):
+    """A minimal SMS-SUBMIT (no SMSC, no VP) built here in the test, for
+    UCS2/8-bit payloads."""
+    digits = number.lstrip("+")
+    bcd = "".join((digits + "F")[i + 1] + (digits + "F")[i] for i in range(0, len(digits) - len(digits) % 2 + (len(digits) % 2) * 2 - (len(digits) % 2), 2))
+    if len(digits) % 2:
+        bcd = "".join(((digits + "F")[i + 1] + (digits + "F")[i]) for i in range(0, len(digits) + 1, 2))
+    fo = 0x01 | (0x40 if udh else 0) | (0x20 if srr else 0)
+    ud = (bytes([len(udh)]) + udh if udh else b"") + payload
+    tpdu = bytes([fo, 0, len(digits), 0x91 if number.startswith("+") else 0x81]).hex().upper() + bcd + \
+        bytes([0, dcs, len(ud)]).hex().upper() + ud.hex().upper()
+    return "00" + tpdu, len(tpdu) // 2
+
+
+class TestSms(SimTestCase):
+    def setUp(self):
+        super().setUp()
+        self.sim = self.start("quectel-ec25")
+        self.port = self.sim.open_port()
+        self.port.command("ATE0")
+
+    def send_pdu(self, hexpdu, length, expect="OK"):
+        p = self.port
+        p.write("AT+CMGS=%d\r" % length)
+        p.read_until(lambda b: b.endswith(b"> "))
+        p.drain(0.05)
+        p.write(hexpdu + "\x1a")
+        p.read_until(lambda b: expect.encode() in b)
+        return p.lines()
+
+    def test_cpms_reports_used_and_total(self):
+        p, sim = self.port, self.sim
+        self.assertEqual(p.command('AT+CPMS="ME","ME","ME"'), (["+CPMS: 0,255,0,255,0,255"], "OK"))
+        sim.control('sms deliver +15555550123 "Hello"')
+        p.read_until(lambda b: b"+CMTI" in b)
+        p.drain()
+        self.assertEqual(p.command("AT+CPMS?"), (['+CPMS: "ME",1,255,"ME",1,255,"ME",1,255'], "OK"))
+        self.assertEqual(p.command('AT+CPMS="XX"'), ([], "+CMS ERROR: 302"))
+        self.assertEqual(p.command('AT+CPMS="SR","SM","SR"'), ([], "+CMS ERROR: 302"))
+
+    def test_deliver_cmti_then_list_and_read(self):
+        p, sim = self.port, self.sim
+        where = sim.control('sms deliver +15555550123 "Price 5€ [promo] @home"')
+        self.assertEqual(where, ["SM 0"])
+        p.read_until(lambda b: b'+CMTI: "SM",0' in b)
+        p.drain()
+        stored = sim.control("sms list")[0].split()
+        self.assertEqual(stored[:3], ["SM", "0", "0"])
+        info, res = p.command("AT+CMGL=4")
+        self.assertEqual(res, "OK")
+        self.assertEqual(info[0], "+CMGL: 0,0,,%d" % (len(stored[3]) // 2 - 8))
+        self.assertEqual(info[1], stored[3])
+        # read: REC UNREAD became REC READ
+        self.assertEqual(p.command("AT+CMGR=0")[0][0], "+CMGR: 1,,%d" % (len(stored[3]) // 2 - 8))
+        p.command("AT+CMGF=1")
+        info, res = p.command('AT+CMGL="ALL"')
+        self.assertTrue(info[0].startswith('+CMGL: 0,"REC READ","+15555550123",,"'))
+        self.assertEqual(info[1], "Price 5€ [promo] @home")
+        self.assertEqual(p.command("AT+CMGL=4"), ([], "+CMS ERROR: 302"))
+
+    def test_text_mode_ucs2_shows_hex(self):
+        p, sim = self.port, self.sim
+        sim.control('sms deliver +15555550142 "Привет"')
+        p.command("AT+CMGF=1")
+        p.command("AT+CSDH=1")
+        info, _ = p.command("AT+CMGR=0")
+        self.assertIn(",145,4,0,8,", info[0])
+        self.assertEqual(info[1], "041F04400438043204350442")
+
+    def test_cmgr_empty_slot_and_bad_index(self):
+        p = self.port
+        self.assertEqual(p.command("AT+CMGR=5"), ([], "OK"))
+        self.assertEqual(p.command("AT+CMGR=255"), ([], "+CMS ERROR: 321"))
+        self.assertEqual(p.command("AT+CMGD=999"), ([], "+CMS ERROR: 321"))
+
+    def test_cmgd_index_and_flags(self):
+        p, sim = self.port, self.sim
+        for i in range(3):
+            sim.control('sms deliver +15555550123 "m%d"' % i)
+        p.command("AT+CMGR=1")  # now REC READ
+        self.assertEqual(p.command("AT+CMGD=0"), ([], "OK"))
+        self.assertEqual(sim.control("sms count"), ["2"])
+        self.assertEqual(p.command("AT+CMGD=0,1"), ([], "OK"))  # read ones
+        self.assertEqual(sim.control("sms count"), ["1"])
+        self.assertEqual(p.command("AT+CMGD=0,4"), ([], "OK"))
+        self.assertEqual(sim.control("sms count"), ["0"])
+
+    def test_cmt_direct_needs_cnma_with_csms1(self):
+        p, sim = self.port, self.sim
+        self.assertEqual(p.command("AT+CSMS=1"), (["+CSMS: 1,1,1"], "OK"))
+        self.assertEqual(p.command("AT+CNMA"), ([], "+CMS ERROR: 340"))
+        sim.control('sms deliver +15555550123 "direct" --mode cmt')
+        p.read_until(lambda b: b.count(b"\r\n") >= 3)
+        data = p.drain()
+        self.assertRegex(data.decode(), r"^\r\n\+CMT: ,\d+\r\n07915155550501F0[0-9A-F]+\r\n$")
+        self.assertEqual(sim.control("sms count"), ["0"])
+        self.assertEqual(p.command("AT+CNMA"), ([], "OK"))
+
+    def test_cnmi_mt2_routes_cmt(self):
+        p, sim = self.port, self.sim
+        p.command("AT+CNMI=2,2,0,0,0")
+        sim.control('sms deliver +15555550123 "direct"')
+        p.read_until(lambda b: b"+CMT: ," in b)
+
+    def test_cnmi_mode0_buffers_then_flushes(self):
+        p, sim = self.port, self.sim
+        p.command("AT+CNMI=0,1,0,0,0")
+        sim.control('sms deliver +15555550123 "held"')
+        time.sleep(0.2)
+        self.assertEqual(p.drain(), b"")
+        self.assertEqual(p.command("AT+CNMI=2,1,0,0,0"), ([], "OK"))
+        p.read_until(lambda b: b'+CMTI: "SM",0' in b)
+
+    def test_cmgs_pdu_mr_increments_and_sent_record(self):
+        p, sim = self.port, self.sim
+        pdu, n = submit_pdu("+15555550150", "Grüße 😀".encode("utf-16-be"))
+        self.assertIn("+CMGS: 0", self.send_pdu(pdu, n))
+        self.assertIn("+CMGS: 1", self.send_pdu(pdu, n))
+        sent = sim.control("sms sent")
+        self.assertEqual(sent, ["%s +15555550150|Grüße 😀" % pdu] * 2)
+        # the PDU line is in the command log verbatim
+        self.assertIn(pdu, sim.log())
+
+    def test_cmgs_wrong_length_is_304(self):
+        pdu, n = submit_pdu("+15555550150", "x".encode("utf-16-be"))
+        self.assertIn("+CMS ERROR: 304", self.send_pdu(pdu, n + 1, expect="ERROR"))
+        self.assertIn("+CMS ERROR: 304", self.send_pdu("00ZZ", 10, expect="ERROR"))
+        self.assertEqual(self.port.command("AT+CMGS=1"), ([], "+CMS ERROR: 304"))
+        self.assertEqual(self.sim.control("sms sent"), [])
+
+    def test_cmgs_escape_cancels(self):
+        p = self.port
+        p.write("AT+CMGS=20\r")
+        p.read_until(lambda b: b.endswith(b"> "))
+        p.drain(0.05)
+        p.write("0011\x1b")
+        p.read_until(lambda b: b"OK" in b)
+        self.assertEqual(self.sim.control("sms sent"), [])
+
+    def test_cmgs_text_mode(self):
+        p, sim = self.port, self.sim
+        p.command("AT+CMGF=1")
+        p.write('AT+CMGS="+15555550150"\r')
+        p.read_until(lambda b: b.endswith(b"> "))
+        p.drain(0.05)
+        p.write("Line one\rLine {two}\x1a")
+        p.read_until(lambda b: b"OK" in b)
+        self.assertTrue(sim.control("sms sent")[0].endswith(" +15555550150|Line one\\nLine {two}"))
+
+    def test_sent_joined_rebuilds_split_surrogate(self):
+        text = "Weekend plan: hike at nine, lunch by the lake, then back before da😱 see you there 😀 ok"
+        raw = text.encode("utf-16-be")
+        for seq, chunk in ((1, raw[:134]), (2, raw[134:])):
+            pdu, n = submit_pdu("+15555550177", chunk, udh=bytes([0, 3, 0x5A, 2, seq]))
+            self.send_pdu(pdu, n)
+        self.assertEqual(self.sim.control("sms sent joined"), ["+15555550177|" + text])
+        self.assertIn("\ufffd", self.sim.control("sms sent")[0])
+
+    def test_status_report_cds_pdu(self):
+        p, sim = self.port, self.sim
+        p.command("AT+CNMI=2,1,0,1,0")
+        sim.control("net report on")
+        pdu, n = submit_pdu("+15555550150", "hi".encode("utf-16-be"), srr=True)
+        self.send_pdu(pdu, n)
+        p.read_until(lambda b: b"+CDS:" in b and b.endswith(b"\r\n") and b.count(b"\r\n") >= 2)
+        data = p.drain(0.1).decode()
+        m = __import__("re").search(r"\+CDS: (\d+)\r\n(07915155550501F006000B915155550551F0[0-9A-F]{28}00)\r\n", data)
+        self.assertIsNotNone(m, data)
+        self.assertEqual(int(m.group(1)), len(m.group(2)) // 2 - 8)
+
+    def test_status_report_cdsi_stored_failed(self):
+        p, sim = self.port, self.sim
+        p.command("AT+CNMI=2,1,0,2,0")
+        sim.control("net report fail")
+        pdu, n = submit_pdu("+15555550150", "hi".encode("utf-16-be"), srr=True)
+        self.send_pdu(pdu, n)
+        p.read_until(lambda b: b'+CDSI: "SR",0' in b)
+        p.command('AT+CPMS="SR"')
+        info, _ = p.command("AT+CMGR=0")
+        self.assertTrue(info[1].endswith("46"))
+        self.assertEqual(p.command("AT+CMGF=1"), ([], "OK"))
+        info, _ = p.command("AT+CMGR=0")
+        self.assertRegex(info[0], r'^\+CMGR: "REC READ",6,0,"\+15555550150",145,"[^"]+","[^"]+",70$')
+
+    def test_no_report_without_request(self):
+        p, sim = self.port, self.sim
+        p.command("AT+CNMI=2,1,0,1,0")
+        sim.control("net report on")
+        pdu, n = submit_pdu("+15555550150", "hi".encode("utf-16-be"))
+        self.send_pdu(pdu, n)
+        time.sleep(0.4)
+        self.assertNotIn(b"+CDS", p.drain())
+
+    def test_manual_report_unknown_reference(self):
+        p, sim = self.port, self.sim
+        p.command("AT+CNMI=2,1,0,1,0")
+        sim.control("sms report 200 0x20 --to +15555550150")
+        p.read_until(lambda b: b"+CDS:" in b)
+        p.command("AT+CNMI=2,1,0,0,0")
+        self.assertEqual(sim.control("sms report 1 0"), ["not routed (+CNMI ds=0)"])
+
+    def test_burst_200_back_to_back(self):
+        p, sim = self.port, self.sim
+        p.command('AT+CPMS="ME","ME","ME"')
+        self.assertEqual(sim.control("sms burst 200"), ["stored 200"])
+        p.read_until(lambda b: b.count(b"+CMTI") >= 200, timeout=5)
+        lines = p.lines()
+        self.assertEqual(lines, ['+CMTI: "ME",%d' % i for i in range(200)])
+        self.assertEqual(sim.control("sms count ME"), ["200"])
+        info, _ = p.command("AT+CMGL=4", timeout=10)
+        self.assertEqual(len(info), 400)
+
+    def test_storage_full_indication_and_network_retry(self):
+        p, sim = self.port, self.sim
+        sim.control('sms deliver +15555550123 "first"')
+        p.read_until(lambda b: b"+CMTI" in b)
+        p.drain()
+        sim.control("sms storage-full")
+        self.assertEqual(sim.control('sms deliver +15555550123 "second"'), ["queued"])
+        p.read_until(lambda b: b'+QIND: "smsfull","SM"' in b)
+        p.drain()
+        sim.control("sms storage-full off")
+        p.read_until(lambda b: b'+CMTI: "SM",1' in b)
+        self.assertEqual(sim.control("sms count"), ["2"])
+
+    def test_storage_full_cmgw_322(self):
+        p, sim = self.port, self.sim
+        sim.control("sms storage-full on")
+        pdu, n = submit_pdu("+15555550150", b"\x00A")
+        p.write("AT+CMGW=%d\r" % n)
+        p.read_until(lambda b: b.endswith(b"> "))
+        p.drain(0.05)
+        p.write(pdu + "\x1a")
+        p.read_until(lambda b: b"ERROR" in b)
+        self.assertIn("+CMS ERROR: 322", p.lines())
+
+    def test_multipart_order_and_duplicate(self):
+        sim = self.sim
+        text = "x" * 300
+        out = sim.control('sms deliver +15555550123 "%s" --ref 7 --order reverse --dup 2' % text)
+        self.assertEqual(out, ["SM 0", "SM 1", "SM 2"])
+        pdus = [l.split()[3] for l in sim.control("sms list")]
+        self.assertIn("050003070202", pdus[0])  # part 2 of 2, stored first
+        self.assertIn("050003070201", pdus[1])
+        self.assertEqual(pdus[0], pdus[2])
+
+    def test_encode_16bit_reference_parts(self):
+        out = self.sim.control('sms encode +15555550123 "%s" --ref16 --ref 0x1234 --parts 3' % ("y" * 30))
+        self.assertEqual(len(out), 3)
+        self.assertIn("0608041234030", out[0])
+        self.assertEqual(self.sim.control("sms count"), ["0"])
+
+    def test_inject_pdu_field_case_c17(self):
+        p, sim = self.port, self.sim
+        c17 = "07915155550501F0040B915155550521F3000051907051529121065474D8BD9E03"
+        self.assertEqual(sim.control("sms inject-pdu " + c17), ["SM 0"])
+        p.read_until(lambda b: b"+CMTI" in b)
+        p.drain()
+        self.assertEqual(p.command("AT+CMGR=0"), (["+CMGR: 0,,25", c17], "OK"))
+        with self.assertRaises(ControlError):
+            sim.control("sms inject-pdu 0011")
+        sim.control("sms inject-pdu 0004FF --raw")
+        self.assertEqual(sim.control("sms count"), ["2"])
+
+    def test_sms_commands_locked_sim(self):
+        sim = self.start("sim7600", pin="1234")
+        p = sim.open_port()
+        p.command("ATE0")
+        self.assertEqual(p.command("AT+CMGL=4"), ([], "+CMS ERROR: 311"))
+        self.assertEqual(p.command("AT+CMGF=0"), ([], "OK"))
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -206,6 +206,31 @@ static void test_sim_modem_power_cycle_restores_defaults(void **state) {
         sim_modem_free(m);
 }
 
+static void test_sim_modem_cmgs_prompt_and_result_bytes(void **state) {
+        Capture c;
+        SimModem *m = new_modem("sim7600", NULL, &c);
+
+        run(m, &c, "ATE0\r");
+        assert_string_equal(run(m, &c, "AT+CMGS=19\r"), "\r\n> ");
+        /* C10-like SUBMIT, 19 octets after the SMSC field */
+        assert_string_equal(run(m, &c, "0001000B915155550521F3000006C8329BFD0601\x1a"), "\r\n+CMGS: 0\r\n\r\nOK\r\n");
+        assert_string_equal(run(m, &c, "AT+CMGS=19\r0001000B915155550521F3000006C8329BFD0601\x1a"),
+                            "\r\n> \r\n+CMGS: 1\r\n\r\nOK\r\n");
+        sim_modem_free(m);
+}
+
+static void test_sim_modem_cmgl_pdu_has_no_blank_line_before_pdu(void **state) {
+        Capture c;
+        SimModem *m = new_modem("quectel-ec25", NULL, &c);
+
+        run(m, &c, "ATE0\r");
+        run(m, &c, "AT+CMGW=19\r0001000B915155550521F3000006C8329BFD0601\x1a");
+        assert_string_equal(c.out, "\r\n> \r\n+CMGW: 0\r\n\r\nOK\r\n");
+        assert_string_equal(run(m, &c, "AT+CMGL=4\r"),
+                            "\r\n+CMGL: 0,2,,19\r\n0001000B915155550521F3000006C8329BFD0601\r\n\r\nOK\r\n");
+        sim_modem_free(m);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_sim_modem_echo_then_ate0),
@@ -220,6 +245,8 @@ int main(void) {
                 cmocka_unit_test(test_sim_modem_silent_outputs_nothing),
                 cmocka_unit_test(test_sim_modem_overlong_line_is_error),
                 cmocka_unit_test(test_sim_modem_power_cycle_restores_defaults),
+                cmocka_unit_test(test_sim_modem_cmgs_prompt_and_result_bytes),
+                cmocka_unit_test(test_sim_modem_cmgl_pdu_has_no_blank_line_before_pdu),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
