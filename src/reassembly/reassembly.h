@@ -12,6 +12,14 @@
  * join concatenates consecutive UCS-2 parts' units before decoding them.
  * GSM 7-bit and 8-bit parts are joined as their decoded UTF-8 text.
  *
+ * Glue from the codec (src/sms/sms-pdu.h SmsPart): sender = address.number,
+ * ref/ref_bits/total/seq = udh.concat (ref_bits 0, total 1, seq 1 without
+ * one), text = text, ud/ud_size = payload/payload_len for UCS-2 (leave them
+ * empty for GSM 7-bit), timestamp = scts in µs, smsc = smsc.number,
+ * pdu_hex = the line read from the modem.  -EOPNOTSUPP/-EBADMSG from the
+ * decoder: decode_failed = true, decode_error = the reason, and store it
+ * anyway (the raw PDU is kept).
+ *
  * No I/O, no clock, no globals: the store is the source of truth for
  * pending groups and calls these inside the transaction that stores a part,
  * so a crash never leaves half a decision. */

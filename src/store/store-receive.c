@@ -242,6 +242,8 @@ static int group_finish(Store *s, int64_t id, StoreSmsState state, uint64_t now)
         sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
         r = store_step_done(s, st);
 finish:
+        if (s->stmts[STMT_GROUP_PARTS])
+                sqlite3_reset(s->stmts[STMT_GROUP_PARTS]);
         for (size_t i = 0; i < REASSEMBLY_MAX_PARTS; i++) {
                 if (uds)
                         free(uds[i]);

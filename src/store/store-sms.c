@@ -19,13 +19,8 @@ StoreDeliveryStatus store_delivery_status_from_tp_st(uint8_t tp_st) {
         return STORE_DELIVERY_FAILED;
 }
 
-int store_sms_insert_outgoing(Store *s, const StoreOutgoing *o, int64_t *ret_id) {
-        sqlite3_stmt *st;
-        uint64_t now;
-        int64_t id;
-        int r;
-
-        if (!s || !o || !ret_id || !o->modem_key || !*o->modem_key || !o->number || !*o->number || !o->text)
+static int outgoing_validate(const StoreOutgoing *o) {
+        if (!o || !o->modem_key || !*o->modem_key || !o->number || !*o->number || !o->text)
                 return -EINVAL;
         if (o->parts_total < 1 || o->parts_total > REASSEMBLY_MAX_PARTS)
                 return -EINVAL;
@@ -35,11 +30,14 @@ int store_sms_insert_outgoing(Store *s, const StoreOutgoing *o, int64_t *ret_id)
                 return -EINVAL;
         if (!utf8_is_valid(o->text, strlen(o->text)) || !utf8_is_valid(o->number, strlen(o->number)))
                 return -EINVAL;
+        return 0;
+}
 
-        now = store_now(s);
-        r = store_tx_begin(s);
-        if (r < 0)
-                return r;
+static int outgoing_insert_in_tx(Store *s, const StoreOutgoing *o, uint64_t now, int64_t *ret_id) {
+        sqlite3_stmt *st;
+        int64_t id;
+        int r;
+
         r = store_prepare(s, STMT_OUT_INSERT,
                           "INSERT INTO messages (modem_key, direction, state, number, text, smsc, class,"
                           " encoding, timestamp, parts_total, parts_received, reference, ref_bits,"
@@ -48,7 +46,7 @@ int store_sms_insert_outgoing(Store *s, const StoreOutgoing *o, int64_t *ret_id)
                           " ?12, ?7, ?7)",
                           &st);
         if (r < 0)
-                goto fail;
+                return r;
         sqlite3_bind_text(st, 1, o->modem_key, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, o->number, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 3, o->text, -1, SQLITE_TRANSIENT);
@@ -63,7 +61,7 @@ int store_sms_insert_outgoing(Store *s, const StoreOutgoing *o, int64_t *ret_id)
         sqlite3_bind_int64(st, 12, o->validity_minutes);
         r = store_step_done(s, st);
         if (r < 0)
-                goto fail;
+                return r;
         id = sqlite3_last_insert_rowid(s->db);
 
         for (unsigned seq = 1; seq <= o->parts_total; seq++) {
@@ -72,23 +70,58 @@ int store_sms_insert_outgoing(Store *s, const StoreOutgoing *o, int64_t *ret_id)
                                   " VALUES (?1, ?2, 'queued', ?3, ?4)",
                                   &st);
                 if (r < 0)
-                        goto fail;
+                        return r;
                 sqlite3_bind_int64(st, 1, id);
                 sqlite3_bind_int(st, 2, (int)seq);
                 store_bind_text(st, 3, o->pdus ? o->pdus[seq - 1] : NULL);
                 sqlite3_bind_text(st, 4, reassembly_encoding_to_string(o->encoding), -1, SQLITE_STATIC);
                 r = store_step_done(s, st);
                 if (r < 0)
-                        goto fail;
+                        return r;
+        }
+        *ret_id = id;
+        return 0;
+}
+
+int store_sms_insert_outgoing_many(Store *s, const StoreOutgoing *o, size_t n, int64_t *ret_ids) {
+        _cleanup_free_ int64_t *ids = NULL;
+        uint64_t now;
+        int r;
+
+        if (!s || !ret_ids || (n > 0 && !o))
+                return -EINVAL;
+        for (size_t i = 0; i < n; i++) {
+                r = outgoing_validate(&o[i]);
+                if (r < 0)
+                        return r;
+        }
+        if (n == 0)
+                return 0;
+        ids = calloc(n, sizeof *ids);
+        if (!ids)
+                return -ENOMEM;
+        now = store_now(s);
+        r = store_tx_begin(s);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                r = outgoing_insert_in_tx(s, &o[i], now, &ids[i]);
+                if (r < 0) {
+                        store_tx_rollback(s);
+                        return r;
+                }
         }
         r = store_tx_commit(s);
         if (r < 0)
                 return r;
-        *ret_id = id;
+        memcpy(ret_ids, ids, n * sizeof *ids);
         return 0;
-fail:
-        store_tx_rollback(s);
-        return r;
+}
+
+int store_sms_insert_outgoing(Store *s, const StoreOutgoing *o, int64_t *ret_id) {
+        if (!o)
+                return -EINVAL;
+        return store_sms_insert_outgoing_many(s, o, 1, ret_id);
 }
 
 static int sms_set_state(Store *s, int64_t id, StoreSmsState state, const char *reason) {

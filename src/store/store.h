@@ -116,6 +116,9 @@ typedef struct StoreOutgoing {
 /* Stores a message as `queued`, with one part row per part.  Call before the
  * first AT command. */
 int store_sms_insert_outgoing(Store *s, const StoreOutgoing *o, int64_t *ret_id);
+/* The same for n messages in one transaction (one fsync), for a burst of
+ * Send calls answered together.  All or nothing; ret_ids[i] for o[i]. */
+int store_sms_insert_outgoing_many(Store *s, const StoreOutgoing *o, size_t n, int64_t *ret_ids);
 /* Sets state and reason (reason may be NULL).  -ENOENT if no such message. */
 int store_sms_set_state(Store *s, int64_t id, StoreSmsState state, const char *reason);
 /* Records +CMGS: <mr> for part seq (1-based).  When every part has been

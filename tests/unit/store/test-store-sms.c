@@ -115,6 +115,30 @@ static void test_store_sms_insert_outgoing_invalid(void **state) {
         assert_int_equal(id, 77);
 }
 
+static void test_store_sms_insert_outgoing_many(void **state) {
+        Fixture *f = *state;
+        StoreOutgoing o[3];
+        int64_t ids[3] = {}, keep[3] = {7, 8, 9};
+
+        for (int i = 0; i < 3; i++)
+                o[i] = (StoreOutgoing){.modem_key = MODEM_A, .number = "+15555550123", .text = "burst",
+                                       .encoding = REASSEMBLY_ENCODING_GSM7, .parts_total = 1, .msg_class = -1};
+        assert_int_equal(store_sms_insert_outgoing_many(f->s, o, 3, ids), 0);
+        assert_true(ids[0] > 0 && ids[1] > ids[0] && ids[2] > ids[1]);
+        for (int i = 0; i < 3; i++)
+                assert_int_equal(state_of(f->s, ids[i]), STORE_SMS_QUEUED);
+
+        /* All or nothing. */
+        o[1].parts_total = 0;
+        assert_int_equal(store_sms_insert_outgoing_many(f->s, o, 3, keep), -EINVAL);
+        assert_int_equal(keep[0], 7);
+        StoreSms *l = NULL;
+        size_t n = 0;
+        assert_int_equal(store_sms_list(f->s, NULL, &l, &n), 0);
+        assert_int_equal(n, 3);
+        store_sms_array_free(l, n);
+}
+
 static void test_store_sms_lifecycle_single_delivered(void **state) {
         Fixture *f = *state;
         int64_t id = queue(f, "+15555550123", 1, true), found = 0;
@@ -406,6 +430,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 T(test_store_sms_insert_outgoing_queued),
                 T(test_store_sms_insert_outgoing_invalid),
+                T(test_store_sms_insert_outgoing_many),
                 T(test_store_sms_lifecycle_single_delivered),
                 T(test_store_sms_find_by_mr_window_and_recipient),
                 T(test_store_sms_delivery_pending_then_delivered),
