@@ -74,7 +74,7 @@ int sms_segment_plan(const char *text, size_t len, const SmsSegmentOptions *opts
                 total += (size_t)r;
         }
 
-        SmsSegmentPlan plan, *p = &plan; /* *ret stays untouched on failure */
+        SmsSegmentPlan plan = {0}, *p = &plan; /* *ret stays untouched on failure */
         p->encoding = enc;
         p->total_units = total;
         p->offset[0] = 0;

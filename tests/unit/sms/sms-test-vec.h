@@ -75,6 +75,7 @@ static inline size_t vec_list(const char *dir, const char *suffix, char ***ret) 
         size_t n = 0;
         struct dirent *de;
 
+        *ret = NULL;
         if (!d)
                 return 0;
         while ((de = readdir(d))) {

@@ -146,7 +146,7 @@ static void check_vector(const char *path) {
 }
 
 static void test_sms_pdu_decode_vectors(void **state) {
-        char **names;
+        char **names = NULL;
         size_t n = vec_list(PDU_DIR, ".vec", &names);
 
         assert_true(n >= 40);
@@ -159,7 +159,7 @@ static void test_sms_pdu_decode_vectors(void **state) {
 
 /* Every strict prefix of a DELIVER or SUBMIT is malformed, never a guess. */
 static void test_sms_pdu_decode_truncated_everywhere(void **state) {
-        char **names;
+        char **names = NULL;
         size_t n = vec_list(PDU_DIR, ".vec", &names);
         uint8_t pdu[SMS_PDU_MAX];
 

@@ -473,7 +473,7 @@ static void check_text_vector(const char *path) {
 }
 
 static void test_sms_text_vectors(void **state) {
-        char **names;
+        char **names = NULL;
         size_t n = vec_list(SMS_TEST_DATA_DIR "/text", ".vec", &names);
         assert_true(n >= 8);
         for (size_t i = 0; i < n; i++) {
@@ -484,7 +484,7 @@ static void test_sms_text_vectors(void **state) {
 }
 
 static void test_sms_ussd_vectors(void **state) {
-        char **names;
+        char **names = NULL;
         size_t n = vec_list(SMS_TEST_DATA_DIR "/ussd", ".vec", &names);
         assert_true(n >= 3);
         for (size_t i = 0; i < n; i++) {
