@@ -15,6 +15,21 @@
 #include "util/log.h"
 #include "util/strutil.h"
 
+static void notify_removing(Manager *m, Modem *modem) {
+        for (size_t i = 0; i < m->n_watches; i++)
+                if (m->watches[i].removing)
+                        m->watches[i].removing(m, modem, m->watches[i].userdata);
+}
+
+int manager_add_modem_watch(Manager *m, const ManagerModemWatch *watch) {
+        if (!watch)
+                return -EINVAL;
+        if (m->n_watches >= MANAGER_WATCHES_MAX)
+                return -ENOBUFS;
+        m->watches[m->n_watches++] = *watch;
+        return 0;
+}
+
 static int on_gc(sd_event_source *s, void *userdata) {
         Manager *m = userdata;
 
@@ -25,6 +40,7 @@ static int on_gc(sd_event_source *s, void *userdata) {
                         i++;
                         continue;
                 }
+                notify_removing(m, modem);
                 bus_modem_emit_removed(m, modem);
                 memmove(m->modems + i, m->modems + i + 1, (m->n_modems - i - 1) * sizeof(Modem *));
                 m->n_modems--;
@@ -49,6 +65,9 @@ static void on_modem_changed(Modem *modem, unsigned props, void *userdata) {
         Manager *m = userdata;
 
         bus_modem_emit_changed(m, modem, props);
+        for (size_t i = 0; i < m->n_watches; i++)
+                if (m->watches[i].changed)
+                        m->watches[i].changed(m, modem, props, m->watches[i].userdata);
         if ((props & MODEM_PROP_STATE) && modem_get_state(modem) == MODEM_STATE_GONE)
                 schedule_gc(m);
 }
@@ -78,6 +97,7 @@ Manager *manager_free(Manager *m) {
         /* Modems first: their pending calls are answered while the bus is up. */
         for (size_t i = 0; i < m->n_modems; i++) {
                 modem_set_changed_func(m->modems[i], NULL, NULL);
+                notify_removing(m, m->modems[i]);
                 modem_free(m->modems[i]);
         }
         free(m->modems);
@@ -165,6 +185,9 @@ int manager_add_port(Manager *m, const char *path, const ModemPortHints *hints) 
         m->modems[m->n_modems++] = modem;
         modem_set_changed_func(modem, on_modem_changed, m);
         log_info("modem %" PRIu32 ": added for %s", id, path);
+        for (size_t i = 0; i < m->n_watches; i++)
+                if (m->watches[i].added)
+                        m->watches[i].added(m, modem, m->watches[i].userdata);
         bus_modem_emit_added(m, modem);
         r = modem_start(modem);
         if (r < 0)

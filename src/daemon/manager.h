@@ -15,7 +15,25 @@
 #define MANAGER_BUS_NAME "org.callstack"
 #define MANAGER_OBJECT_PATH "/org/callstack"
 
-typedef struct Manager {
+typedef struct Manager Manager;
+
+/* Services that keep per-modem state (SMS, voice, USSD) follow the modems
+ * through a watch instead of being called by the Manager by name.
+ * added: the modem object exists (State "probing"), before its
+ *   InterfacesAdded, so a service's own fallback vtable already finds it;
+ * changed: after every property change (e.g. State becomes "ready");
+ * removing: right before InterfacesRemoved and modem_free() (also at
+ *   shutdown): drop everything that points at the modem. */
+typedef struct ManagerModemWatch {
+        void (*added)(Manager *m, Modem *modem, void *userdata);
+        void (*changed)(Manager *m, Modem *modem, unsigned props, void *userdata);
+        void (*removing)(Manager *m, Modem *modem, void *userdata);
+        void *userdata;
+} ManagerModemWatch;
+
+#define MANAGER_WATCHES_MAX 8
+
+struct Manager {
         sd_event *event;
         sd_bus *bus;
         BusPolkit *polkit;
@@ -27,7 +45,10 @@ typedef struct Manager {
 
         sd_bus_slot *manager_slot, *object_manager_slot, *modem_slot, *modem_enum_slot;
         sd_event_source *gc_source; /* removes modems that went "gone" */
-} Manager;
+
+        ManagerModemWatch watches[MANAGER_WATCHES_MAX];
+        size_t n_watches;
+};
 
 int manager_new(sd_event *event, const ModemConfig *modem_config, Manager **ret);
 Manager *manager_free(Manager *m);
@@ -42,6 +63,10 @@ int manager_connect(Manager *m, const char *bus_address);
 int manager_add_port(Manager *m, const char *path, const ModemPortHints *hints);
 /* The device went away (hotplug remove): State "gone", then removed. */
 void manager_remove_modem(Manager *m, Modem *modem);
+
+/* -ENOBUFS beyond MANAGER_WATCHES_MAX.  Existing modems are not replayed:
+ * add watches before the first manager_add_port(). */
+int manager_add_modem_watch(Manager *m, const ManagerModemWatch *watch);
 
 Modem *manager_find_modem(Manager *m, uint32_t id);
 /* By object path "/org/callstack/Modem/N". */
