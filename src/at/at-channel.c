@@ -40,7 +40,8 @@ struct AtChannel {
 static void channel_update_io(AtChannel *ch) {
         if (!ch->io)
                 return;
-        (void)sd_event_source_set_io_events(ch->io, EPOLLIN | (ch->wlen > 0 || ch->write_error ? EPOLLOUT : 0));
+        (void)sd_event_source_set_io_events(ch->io,
+                                            EPOLLIN | (ch->wlen > 0 || ch->write_error ? EPOLLOUT : 0));
 }
 
 static void channel_close(AtChannel *ch) {

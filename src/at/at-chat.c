@@ -555,7 +555,8 @@ void at_chat_cancel_owner(AtChat *chat, const void *owner) {
 static const Urc *urc_best(AtChat *chat, const char *line) {
         const Urc *best = NULL;
         for (const Urc *u = chat->urcs; u; u = u->next)
-                if (!u->removed && startswith(line, u->prefix) && (!best || u->prefix_len > best->prefix_len))
+                if (!u->removed && startswith(line, u->prefix) &&
+                    (!best || u->prefix_len > best->prefix_len))
                         best = u;
         return best;
 }
@@ -690,7 +691,8 @@ static void handle_line(AtChat *chat, const char *line) {
                         log_debug("%s: response line dropped", chat->debug_name ?: "at");
                         return;
                 }
-                if ((c->flags & AT_COMMAND_EXPECT_PDU) && (startswith(line, "+CMGR:") || startswith(line, "+CMGL:"))) {
+                if ((c->flags & AT_COMMAND_EXPECT_PDU) &&
+                    (startswith(line, "+CMGR:") || startswith(line, "+CMGL:"))) {
                         chat->pdu_target = PDU_RESPONSE;
                         chat->pdu_cmd_id = c->id;
                         at_tokenizer_expect_pdu(&chat->tok, true);
@@ -846,7 +848,8 @@ void at_chat_process_timeouts(AtChat *chat) {
                 if (log_get_level() >= LOG_LEVEL_DEBUG) {
                         char buf[128];
                         log_debug("%s: %s timed out after %llu ms", chat->debug_name ?: "at",
-                                  at_trace_redact(AT_TRACE_TX, c->cmd, AT_TRACE_CONTEXT_NONE, buf, sizeof(buf)),
+                                  at_trace_redact(AT_TRACE_TX, c->cmd, AT_TRACE_CONTEXT_NONE, buf,
+                                                  sizeof(buf)),
                                   (unsigned long long)(c->timeout_usec / USEC_PER_MSEC));
                 }
                 if (c->state == CMD_WAIT_PROMPT) {

@@ -85,10 +85,10 @@ typedef struct AtRegistration {
         int n;          /* -1 in URCs */
         int stat;       /* 0..11 */
         bool has_lac;
-        uint32_t lac;   /* LAC or TAC */
+        uint32_t lac; /* LAC or TAC */
         bool has_ci;
         uint64_t ci;
-        int act;        /* -1 when absent */
+        int act; /* -1 when absent */
 } AtRegistration;
 
 int at_parse_creg(const char *line, AtRegForm form, AtRegistration *ret);
@@ -103,10 +103,10 @@ const char *at_reg_stat_to_registration(int stat);
 #define AT_OPERATOR_MAX 64
 
 typedef struct AtCops {
-        int mode;     /* 0..4 */
-        int format;   /* -1 when absent, 0 long alnum, 1 short alnum, 2 numeric */
+        int mode;                   /* 0..4 */
+        int format;                 /* -1 when absent, 0 long alnum, 1 short alnum, 2 numeric */
         char oper[AT_OPERATOR_MAX]; /* "" when absent */
-        int act;      /* -1 when absent */
+        int act;                    /* -1 when absent */
 } AtCops;
 
 int at_parse_cops(const char *line, AtCops *ret);
@@ -159,10 +159,10 @@ int at_parse_cmgs(const char *line, unsigned *ret_mr);
 #define AT_CUSD_TEXT_MAX 1024
 
 typedef struct AtCusd {
-        int m;        /* 0..5 */
+        int m; /* 0..5 */
         bool has_text;
         char text[AT_CUSD_TEXT_MAX]; /* raw <str> as sent (maybe hex) */
-        int dcs;      /* -1 when absent */
+        int dcs;                     /* -1 when absent */
 } AtCusd;
 
 int at_parse_cusd(const char *line, AtCusd *ret);

@@ -41,10 +41,10 @@ typedef struct AtSeqStep {
 } AtSeqStep;
 
 typedef struct AtSeqResult {
-        int error;      /* 0, or -errno of the failing step (parser error or at_final_to_errno) */
-        size_t index;   /* the failing step, or n when all ran */
-        AtFinal final;  /* final result of the failing (or last) step */
-        int code;       /* its +CME/+CMS code or -1 */
+        int error;     /* 0, or -errno of the failing step (parser error or at_final_to_errno) */
+        size_t index;  /* the failing step, or n when all ran */
+        AtFinal final; /* final result of the failing (or last) step */
+        int code;      /* its +CME/+CMS code or -1 */
 } AtSeqResult;
 
 typedef void (*AtSeqDoneFunc)(AtChat *chat, const AtSeqResult *result, void *userdata);

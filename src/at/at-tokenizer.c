@@ -93,7 +93,8 @@ size_t at_tokenizer_feed(AtTokenizer *t, const void *buf, size_t len, AtTokenFun
                 else
                         t->truncated = true;
 
-                if (t->expect_prompt && !t->truncated && t->len == 2 && t->buf[0] == '>' && t->buf[1] == ' ') {
+                if (t->expect_prompt && !t->truncated && t->len == 2 && t->buf[0] == '>' &&
+                    t->buf[1] == ' ') {
                         AtToken tok = {.type = AT_TOKEN_PROMPT, .text = "> ", .len = 2};
                         t->expect_prompt = false;
                         t->len = 0;

@@ -41,8 +41,8 @@ typedef enum AtTokenFlags {
 
 typedef struct AtToken {
         AtTokenType type;
-        unsigned flags;    /* AtTokenFlags */
-        const char *text;  /* NUL-terminated, without CR/LF; valid during the callback */
+        unsigned flags;   /* AtTokenFlags */
+        const char *text; /* NUL-terminated, without CR/LF; valid during the callback */
         size_t len;
 } AtToken;
 

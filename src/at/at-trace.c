@@ -84,8 +84,8 @@ static void out_masked_number(Out *o, const char *s, size_t n) {
 
 static const char *const quote_whitelist[] = {
         /* 27.005 <stat> words and storage names carry nothing personal. */
-        "REC UNREAD", "REC READ", "STO UNSENT", "STO SENT", "ALL", "SM", "ME", "MT", "SR", "BM", "TA",
-        "SM_P", "ME_P",
+        "REC UNREAD", "REC READ", "STO UNSENT", "STO SENT", "ALL",  "SM",   "ME",
+        "MT",         "SR",       "BM",         "TA",       "SM_P", "ME_P",
 };
 
 static bool whitelisted(const char *s, size_t n) {
@@ -183,8 +183,8 @@ static void redact_command(Out *o, const char *line) {
 }
 
 static const char *const quoted_pii_prefixes[] = {
-        "+CMT:", "+CMGR:", "+CMGL:", "+CDS:", "+CLIP:", "+CLCC:", "+COLP:", "+CCWA:", "+CNUM:", "+CDIP:",
-        "+CUSD:", "+CREG:", "+CGREG:", "+CEREG:", "+C5GREG:", "+CPBR:", "+CSCA:", "^CCIN:",
+        "+CMT:",  "+CMGR:", "+CMGL:", "+CDS:",   "+CLIP:",  "+CLCC:",   "+COLP:", "+CCWA:", "+CNUM:",
+        "+CDIP:", "+CUSD:", "+CREG:", "+CGREG:", "+CEREG:", "+C5GREG:", "+CPBR:", "+CSCA:", "^CCIN:",
 };
 
 static const char *const identity_prefixes[] = {
@@ -193,8 +193,8 @@ static const char *const identity_prefixes[] = {
 
 AtTraceContext at_trace_context_for_command(const char *cmd) {
         static const char *const identity_cmds[] = {
-                "AT+CGSN", "AT+GSN", "AT+CIMI", "AT+CCID", "AT+ICCID", "AT^ICCID", "AT+QCCID",
-                "AT+CICCID", "AT+CNUM", "AT+MEID",
+                "AT+CGSN",  "AT+GSN",   "AT+CIMI",   "AT+CCID", "AT+ICCID",
+                "AT^ICCID", "AT+QCCID", "AT+CICCID", "AT+CNUM", "AT+MEID",
         };
         if (!cmd)
                 return AT_TRACE_CONTEXT_NONE;
