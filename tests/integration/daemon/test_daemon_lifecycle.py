@@ -168,5 +168,26 @@ def test_daemon_state_dir_created():
         assert os.path.isdir(state), r.stderr
 
 
+def test_daemon_notifies_ready_once_the_name_is_owned():
+    import socket
+    with harness.Harness(sims=1, daemon=False) as h:
+        path = os.path.join(h.tmp, "notify.sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(path)
+        sock.settimeout(15 * harness.SLOW)
+        h.start_daemon(env={"NOTIFY_SOCKET": path})
+        msg = sock.recv(4096).decode()
+        assert "READY=1" in msg.split("\n"), msg
+        # by then the name is owned and the --port modem is on the bus
+        assert h.bus.has_owner(harness.BUS_NAME)
+        assert len(h.modems()) == 1
+        h.daemon.proc.send_signal(signal.SIGTERM)
+        assert "STOPPING=1" in sock.recv(4096).decode()
+        assert h.daemon.proc.wait(5 * harness.SLOW) == 0
+        h.daemon.stopped = True
+        h.daemon.returncode = 0
+        sock.close()
+
+
 if __name__ == "__main__":
     harness.main(globals())
