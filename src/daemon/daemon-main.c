@@ -115,6 +115,11 @@ static int run(DaemonArgs *args) {
         r = daemon_loop_run(event);
         if (r < 0)
                 log_error_errno(r, "event loop failed: %m");
+        else if (r > 0) {
+                /* sd-bus ends the loop with EXIT_FAILURE when the bus goes away. */
+                log_error("lost the connection to the bus, exiting");
+                r = -ECONNRESET;
+        }
 
 finish:
         daemon_hotplug_free(hotplug);

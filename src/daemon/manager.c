@@ -145,6 +145,9 @@ int manager_connect(Manager *m, const char *bus_address) {
         if (r < 0)
                 return log_error_errno(r, "cannot connect to the %s bus: %m", bus_address ? "given" : "system");
         (void)sd_bus_set_description(m->bus, "callstackd");
+        /* Without the bus we serve nobody: end the loop (exit 1) and let the
+         * service manager restart us. */
+        (void)sd_bus_set_exit_on_disconnect(m->bus, true);
         r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
         if (r < 0)
                 return log_error_errno(r, "cannot attach the bus to the event loop: %m");

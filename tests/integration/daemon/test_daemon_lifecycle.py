@@ -168,6 +168,17 @@ def test_daemon_state_dir_created():
         assert os.path.isdir(state), r.stderr
 
 
+def test_daemon_exits_1_when_the_bus_goes_away():
+    with harness.Harness(sims=1, polkit=None) as h:
+        proc = h.daemon.proc
+        h.bus.proc.kill()
+        rc = proc.wait(5 * harness.SLOW)
+        assert rc == 1, (rc, h.daemon.log_text()[-1500:])
+        assert "lost the connection to the bus" in h.daemon.log_text()
+        h.daemon.stopped = True
+        h.daemon.returncode = 0
+
+
 def test_daemon_notifies_ready_once_the_name_is_owned():
     import socket
     with harness.Harness(sims=1, daemon=False) as h:
