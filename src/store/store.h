@@ -271,3 +271,13 @@ int store_sms_get(Store *s, int64_t id, StoreSms **ret);
 /* Removes the message and its parts (fingerprints stay, as hashes, so a
  * copy still on the modem is not resurrected). -ENOENT if none. */
 int store_sms_delete(Store *s, int64_t id);
+
+/* ---- concatenation references (added by the SMS service, issue #5) ---- */
+
+/* Next concatenation reference for multipart messages from this modem to
+ * number, persisted so a restart does not reuse the last one (receivers
+ * key groups on sender + reference).  8-bit references run 0..255, 16-bit
+ * 0..65535; the first one is random.  The number is kept only as a
+ * hash. */
+int store_next_concat_ref(Store *s, const char *modem_key, const char *number, unsigned ref_bits,
+                          uint16_t *ret_ref);
