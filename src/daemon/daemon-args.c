@@ -23,6 +23,7 @@ enum {
         ARG_SETTLE_MS,
         ARG_PROBE_TIMEOUT_MS,
         ARG_PROFILES_DIR,
+        ARG_SMS_GROUP_MAX_AGE,
 };
 
 static const struct option options[] = {
@@ -38,6 +39,7 @@ static const struct option options[] = {
         { "settle-ms", required_argument, NULL, ARG_SETTLE_MS },
         { "probe-timeout-ms", required_argument, NULL, ARG_PROBE_TIMEOUT_MS },
         { "profiles-dir", required_argument, NULL, ARG_PROFILES_DIR },
+        { "sms-group-max-age", required_argument, NULL, ARG_SMS_GROUP_MAX_AGE },
         {},
 };
 
@@ -57,6 +59,8 @@ void daemon_args_help(const char *program) {
                "  --settle-ms MS          wait for a new USB modem's sibling ports (default 100)\n"
                "  --probe-timeout-ms MS   per-command timeout of the port probe (default 400)\n"
                "  --profiles-dir DIR      capability profiles looked up first (then /etc, /usr/share)\n"
+               "  --sms-group-max-age SECS  publish an incomplete multipart SMS as partial\n"
+               "                          after this long (default 86400)\n"
                "  -h, --help              show this help\n"
                "  --version               show the version\n",
                program, CALLSTACK_STATE_DIR, DAEMON_SIGNAL_INTERVAL_DEFAULT);
@@ -161,6 +165,13 @@ int daemon_args_parse(int argc, char **argv, DaemonArgs *ret, char *err, size_t 
                                 r = -EINVAL;
                         } else
                                 r = set_string(&a.profiles_dir, optarg);
+                        break;
+                case ARG_SMS_GROUP_MAX_AGE:
+                        if (safe_atoi_range(optarg, 1, 365L * 86400, &v) < 0) {
+                                snprintf(err, err_size, "--sms-group-max-age: expected whole seconds from 1 to 31536000");
+                                r = -EINVAL;
+                        } else
+                                a.sms_group_max_age = (uint32_t)v;
                         break;
                 case 'h':
                         a.action = DAEMON_ACTION_HELP;

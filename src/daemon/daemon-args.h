@@ -28,6 +28,7 @@ typedef struct DaemonArgs {
         uint32_t settle_ms;       /* 0 = hotplug default */
         uint32_t probe_timeout_ms; /* 0 = hotplug default */
         char *profiles_dir;       /* --profiles-dir: looked up before /etc and /usr/share */
+        uint32_t sms_group_max_age; /* seconds; 0 = default (24 h) */
 } DaemonArgs;
 
 /* Fills *ret (freed with daemon_args_done).  On a usage error returns

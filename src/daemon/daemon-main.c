@@ -15,6 +15,7 @@
 #include "daemon/daemon-hotplug.h"
 #include "daemon/daemon-loop.h"
 #include "daemon/manager.h"
+#include "bus/bus-sms.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -89,6 +90,12 @@ static int run(DaemonArgs *args) {
                 log_error_errno(r, "out of memory");
                 goto finish;
         }
+        /* The store before the bus: a corrupt or read-only database stops
+         * the daemon here rather than dropping messages later. */
+        r = bus_sms_new(manager, args->state_dir,
+                        &(BusSmsOptions){ .group_max_age_usec = (uint64_t)args->sms_group_max_age * USEC_PER_SEC });
+        if (r < 0)
+                goto finish;
         r = manager_connect(manager, args->bus_address);
         if (r < 0)
                 goto finish;

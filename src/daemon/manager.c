@@ -11,6 +11,7 @@
 
 #include "bus/bus-manager.h"
 #include "bus/bus-modem.h"
+#include "bus/bus-sms.h"
 #include "bus/bus-validate.h"
 #include "util/log.h"
 #include "util/strutil.h"
@@ -94,7 +95,9 @@ int manager_new(sd_event *event, const ModemConfig *modem_config, Manager **ret)
 Manager *manager_free(Manager *m) {
         if (!m)
                 return NULL;
-        /* Modems first: their pending calls are answered while the bus is up. */
+        /* Modems first: their pending calls are answered while the bus is up.
+         * The SMS services before them (they use the modems' channels). */
+        bus_sms_free(m);
         for (size_t i = 0; i < m->n_modems; i++) {
                 modem_set_changed_func(m->modems[i], NULL, NULL);
                 notify_removing(m, m->modems[i]);
@@ -152,6 +155,8 @@ int manager_connect(Manager *m, const char *bus_address) {
         if (r < 0)
                 return log_error_errno(r, "cannot attach the bus to the event loop: %m");
         r = bus_manager_register(m);
+        if (r >= 0)
+                r = bus_sms_register(m);
         if (r < 0)
                 return log_error_errno(r, "cannot register the bus objects: %m");
         r = bus_manager_request_name(m);

@@ -48,6 +48,8 @@ struct Manager {
 
         ManagerModemWatch watches[MANAGER_WATCHES_MAX];
         size_t n_watches;
+
+        struct BusSms *sms; /* SMS store and services (src/bus/bus-sms.h), NULL without a store */
 };
 
 int manager_new(sd_event *event, const ModemConfig *modem_config, Manager **ret);
