@@ -50,6 +50,7 @@ struct Messaging {
         bool running;
         bool freeing;
         bool started;
+        bool setup_done;
         bool cnma;        /* +CSMS service 1: +CMT/+CDS must be acknowledged */
         char cur_mem[4];  /* read memory as last set by us, "" unknown */
         unsigned sweeps_queued;

@@ -132,7 +132,7 @@ static int on_kick(sd_event_source *s, void *userdata) {
 }
 
 static void schedule(Messaging *m) {
-        if (m->freeing || m->running || !m->head)
+        if (m->freeing || m->running || !m->head || !m->setup_done)
                 return;
         if (m->kick && sd_event_source_set_enabled(m->kick, SD_EVENT_ONESHOT) >= 0)
                 return;
@@ -250,6 +250,9 @@ static void on_setup_done(AtChat *chat, const AtSeqResult *result, void *userdat
                 log_warning("SMS setup failed at step %zu (%s)", result->index, at_final_to_string(result->final));
         else
                 log_debug("SMS setup done (%s mode, +CNMI=%s)", m->text_mode ? "text" : "PDU", m->cnmi);
+        /* Jobs wait for the setup: no AT+CPMS/AT+CMGL between its steps. */
+        m->setup_done = true;
+        schedule(m);
 }
 
 

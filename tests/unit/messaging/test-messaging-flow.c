@@ -1,0 +1,309 @@
+/* Unit tests for the SMS service (messaging*.c) over the AT engine core
+ * driven by hand (bytes in with at_chat_feed(), commands out through a
+ * recording write function) and a real SQLite store in a temp dir.  No
+ * event loop: jobs run synchronously.  Vectors: field cases C10 (GSM '@'),
+ * C14 (+CDS status report), C19 (+CMTI naming another memory). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "messaging/messaging.h"
+#include "store/store.h"
+
+/* C10: SMS-DELIVER from +15555550123, "@home: mail user@example.com by 9". */
+#define PDU_C10 "07915155550501F0040B915155550521F30000423051010300402100F4BB5DD681DAE1341B549F97E580323EDC86B3CBAEF1BB0D12E74139"
+#define TEXT_C10 "@home: mail user@example.com by 9"
+/* C14: status report, TP-MR 64, recipient +15555550150, TP-ST 0 (delivered). */
+#define PDU_C14_MR64 "07915155550501F006400B915155550551F0421090718384224210907183252200"
+
+typedef struct Fx {
+        FakeClock clock;
+        AtChat *chat;
+        Store *store;
+        Messaging *m;
+        char dir[64];
+        char written[65536];
+        size_t wlen, rpos; /* rpos: what the test has consumed */
+        int64_t added[64];
+        bool added_incoming[64];
+        size_t n_added;
+        size_t n_changed;
+} Fx;
+
+static int fx_write(const void *buf, size_t len, void *userdata) {
+        Fx *f = userdata;
+        assert_true(f->wlen + len < sizeof(f->written));
+        memcpy(f->written + f->wlen, buf, len);
+        f->wlen += len;
+        f->written[f->wlen] = '\0';
+        return 0;
+}
+
+static void on_added(Messaging *m, int64_t id, bool incoming, void *userdata) {
+        Fx *f = userdata;
+        assert_true(f->n_added < 64);
+        f->added_incoming[f->n_added] = incoming;
+        f->added[f->n_added++] = id;
+}
+
+static void on_changed(Messaging *m, int64_t id, void *userdata) {
+        Fx *f = userdata;
+        f->n_changed++;
+}
+
+static void feed(Fx *f, const char *s) {
+        at_chat_feed(f->chat, s, strlen(s));
+}
+
+/* The next thing written must be cmd (CR added). */
+static void expect(Fx *f, const char *cmd) {
+        char want[1024];
+        snprintf(want, sizeof(want), "%s\r", cmd);
+        if (strncmp(f->written + f->rpos, want, strlen(want)) != 0)
+                fail_msg("expected '%s', modem got '%s'", cmd, f->written + f->rpos);
+        f->rpos += strlen(want);
+}
+
+static void expect_raw(Fx *f, const char *raw) {
+        if (strncmp(f->written + f->rpos, raw, strlen(raw)) != 0)
+                fail_msg("expected raw '%s', modem got '%s'", raw, f->written + f->rpos);
+        f->rpos += strlen(raw);
+}
+
+static void expect_nothing(Fx *f) {
+        if (f->rpos != f->wlen)
+                fail_msg("unexpected output '%s'", f->written + f->rpos);
+}
+
+static int setup(void **state) {
+        Fx *f = calloc(1, sizeof(Fx));
+        MessagingConfig cfg = {
+                .modem_key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                .storages = "SM,ME",
+                .group_max_age_usec = 3600 * USEC_PER_SEC,
+        };
+        MessagingCallbacks cb = { .added = on_added, .changed = on_changed, .userdata = f };
+
+        assert_non_null(f);
+        fake_clock_init(&f->clock, 1000 * USEC_PER_SEC, UINT64_C(1700000000) * USEC_PER_SEC);
+        strcpy(f->dir, "/tmp/test-messaging-XXXXXX");
+        assert_non_null(mkdtemp(f->dir));
+        assert_int_equal(store_open(f->dir, &f->store), 0);
+        store_set_clock(f->store, &f->clock.clock);
+        assert_int_equal(at_chat_new(&f->clock.clock, fx_write, f, &f->chat), 0);
+        assert_int_equal(messaging_new(f->chat, NULL, f->store, &f->clock.clock, &cfg, &cb, &f->m), 0);
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state) {
+        Fx *f = *state;
+        char cmd[128];
+
+        messaging_free(f->m);
+        at_chat_unref(f->chat);
+        store_close(f->store);
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+        assert_int_equal(system(cmd), 0);
+        free(f);
+        return 0;
+}
+
+/* Start-up with empty storages: CMGF, CSMS?, CNMI, then a sweep of SM and ME. */
+static void start_empty(Fx *f) {
+        assert_int_equal(messaging_start(f->m), 0);
+        expect(f, "AT+CMGF=0");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CSMS?");
+        feed(f, "\r\n+CSMS: 0,1,1,1\r\n\r\nOK\r\n");
+        expect(f, "AT+CNMI=2,1,0,1,0");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CPMS=\"SM\"");
+        feed(f, "\r\n+CPMS: 0,30,0,30,0,30\r\n\r\nOK\r\n");
+        expect(f, "AT+CMGL=4");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CPMS=\"ME\"");
+        feed(f, "\r\n+CPMS: 0,30,0,30,0,30\r\n\r\nOK\r\n");
+        expect(f, "AT+CMGL=4");
+        feed(f, "\r\nOK\r\n");
+        expect_nothing(f);
+        assert_int_equal(messaging_pending_jobs(f->m), 0);
+}
+
+static void assert_text(Fx *f, int64_t id, const char *number, const char *text) {
+        StoreSms *s = NULL;
+        assert_int_equal(store_sms_get(f->store, id, &s), 0);
+        assert_string_equal(s->number, number);
+        assert_string_equal(s->text, text);
+        store_sms_free(s);
+}
+
+static void test_messaging_start_sweep_stores_then_deletes(void **state) {
+        Fx *f = *state;
+
+        assert_int_equal(messaging_start(f->m), 0);
+        expect(f, "AT+CMGF=0");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CSMS?");
+        feed(f, "\r\nERROR\r\n");
+        expect(f, "AT+CNMI=2,1,0,1,0");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CPMS=\"SM\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGL=4");
+        feed(f, "\r\n+CMGL: 3,0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        /* Stored (and announced) before the slot is freed. */
+        assert_int_equal(f->n_added, 1);
+        assert_true(f->added_incoming[0]);
+        assert_text(f, f->added[0], "+15555550123", TEXT_C10);
+        expect(f, "AT+CMGD=3");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CPMS=\"ME\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGL=4");
+        /* The same PDU again (a crash between commit and CMGD): a
+         * duplicate, not a second message; the slot is still freed. */
+        feed(f, "\r\n+CMGL: 1,1,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        expect(f, "AT+CMGD=1");
+        feed(f, "\r\nOK\r\n");
+        expect_nothing(f);
+        assert_int_equal(f->n_added, 1);
+}
+
+static void test_messaging_cmti_burst_queued_and_memory_switched(void **state) {
+        Fx *f = *state;
+
+        start_empty(f);
+        /* Three indications back to back, the last one on ME (C19): read
+         * memory is ME after the sweep, so SM must be selected first. */
+        feed(f, "\r\n+CMTI: \"SM\",1\r\n\r\n+CMTI: \"SM\",2\r\n\r\n+CMTI: \"ME\",7\r\n\r\n+CMTI: \"SM\",2\r\n");
+        expect(f, "AT+CPMS=\"SM\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGR=1");
+        feed(f, "\r\n+CMGR: 0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        expect(f, "AT+CMGD=1");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGR=2");
+        feed(f, "\r\nOK\r\n"); /* empty slot: nothing to do */
+        expect(f, "AT+CPMS=\"ME\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGR=7");
+        feed(f, "\r\n+CMS ERROR: 321\r\n");
+        expect_nothing(f);
+        assert_int_equal(f->n_added, 1);
+        assert_int_equal(messaging_pending_jobs(f->m), 0);
+}
+
+static void test_messaging_send_prompt_pdu_mr_and_report(void **state) {
+        Fx *f = *state;
+        MessagingSendOptions o = MESSAGING_SEND_OPTIONS_INIT;
+        StoreSms *s = NULL;
+        const char *reason = NULL;
+        int64_t id = 0;
+
+        start_empty(f);
+        o.delivery_report = true;
+        assert_int_equal(messaging_send(f->m, "+15555550150", "hello", &o, &id, &reason), 0);
+        assert_true(id > 0);
+        /* SUBMIT with TP-SRR (0x21), 11-digit international destination. */
+        expect(f, "AT+CMGS=18");
+        feed(f, "\r\n> ");
+        expect_raw(f, "0021000B915155550551F0000005E8329BFD06\x1a");
+        feed(f, "\r\n+CMGS: 64\r\n\r\nOK\r\n");
+        expect_nothing(f);
+        assert_int_equal(store_sms_get(f->store, id, &s), 0);
+        assert_int_equal(s->state, STORE_SMS_SENT);
+        store_sms_free(s);
+
+        feed(f, "\r\n+CDS: 25\r\n" PDU_C14_MR64 "\r\n");
+        assert_int_equal(store_sms_get(f->store, id, &s), 0);
+        assert_int_equal(s->state, STORE_SMS_DELIVERED);
+        assert_int_equal(s->delivery_status, STORE_DELIVERY_DELIVERED);
+        store_sms_free(s);
+        assert_true(f->n_changed >= 3); /* sending, sent, delivered */
+}
+
+static void test_messaging_send_cms_error_is_failed_with_reason(void **state) {
+        Fx *f = *state;
+        StoreSms *s = NULL;
+        int64_t id = 0;
+
+        start_empty(f);
+        assert_int_equal(messaging_send(f->m, "+15555550123", "hi", NULL, &id, NULL), 0);
+        expect(f, "AT+CMGS=15");
+        feed(f, "\r\n> ");
+        f->rpos = f->wlen;
+        feed(f, "\r\n+CMS ERROR: 331\r\n");
+        assert_int_equal(store_sms_get(f->store, id, &s), 0);
+        assert_int_equal(s->state, STORE_SMS_FAILED);
+        assert_string_equal(s->state_reason, "no-network-service");
+        store_sms_free(s);
+}
+
+static void test_messaging_send_refused_touches_nothing(void **state) {
+        Fx *f = *state;
+        const char *reason = NULL;
+        int64_t id = 0;
+        StoreSms *list = NULL;
+        size_t n = 0;
+
+        start_empty(f);
+        assert_int_equal(messaging_send(f->m, "12", "hi", NULL, &id, &reason), -EINVAL);
+        assert_int_equal(messaging_send(f->m, "+15555550123", "", NULL, &id, &reason), -EINVAL);
+        assert_int_equal(messaging_send(f->m, "+15555550123", "\xc3(", NULL, &id, &reason), -EINVAL);
+        expect_nothing(f);
+        assert_int_equal(store_sms_list(f->store, NULL, &list, &n), 0);
+        assert_int_equal(n, 0);
+        store_sms_array_free(list, n);
+}
+
+static void test_messaging_report_unknown_reference_is_orphan(void **state) {
+        Fx *f = *state;
+
+        start_empty(f);
+        feed(f, "\r\n+CDS: 25\r\n" PDU_C14_MR64 "\r\n");
+        assert_int_equal(f->n_changed, 0);
+        expect_nothing(f);
+}
+
+static void test_messaging_free_fails_queued_sends(void **state) {
+        Fx *f = *state;
+        StoreSms *s = NULL;
+        int64_t id = 0, id2 = 0;
+
+        start_empty(f);
+        assert_int_equal(messaging_send(f->m, "+15555550123", "one", NULL, &id, NULL), 0);
+        assert_int_equal(messaging_send(f->m, "+15555550123", "two", NULL, &id2, NULL), 0);
+        f->m = messaging_free(f->m);
+        assert_int_equal(store_sms_get(f->store, id2, &s), 0);
+        assert_int_equal(s->state, STORE_SMS_FAILED);
+        assert_string_equal(s->state_reason, "modem-gone");
+        store_sms_free(s);
+}
+
+static void test_messaging_cms_error_reason_table(void **state) {
+        assert_string_equal(messaging_cms_error_to_reason(331), "no-network-service");
+        assert_string_equal(messaging_cms_error_to_reason(322), "memory-full");
+        assert_string_equal(messaging_cms_error_to_reason(9999), "rejected");
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_messaging_start_sweep_stores_then_deletes, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_cmti_burst_queued_and_memory_switched, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_send_prompt_pdu_mr_and_report, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_send_cms_error_is_failed_with_reason, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_send_refused_touches_nothing, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_report_unknown_reference_is_orphan, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_free_fails_queued_sends, setup, teardown),
+                cmocka_unit_test(test_messaging_cms_error_reason_table),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
