@@ -36,6 +36,7 @@ static const VerbInfo verb_table[_CTL_VERB_MAX] = {
         [CTL_VERB_AT] = { "at", 1, 2, true, "org.callstack.modem.command", "send raw AT commands" },
         [CTL_VERB_MONITOR] = { "monitor", 0, 0, false, NULL, NULL },
         [CTL_VERB_DOCTOR] = { "doctor", 0, 1, false, NULL, NULL },
+        [CTL_VERB_SMS] = { "sms", 1, 3, false, "org.callstack.sms.read", "read messages" },
 };
 
 const char *ctl_verb_to_string(CtlVerb v) {
@@ -210,6 +211,29 @@ int ctl_args_parse(int argc, char **argv, CtlArgs *ret, char *err, size_t err_si
                                                    "--timeout must be milliseconds, 0 to 300000");
                         a.timeout_ms = t;
                         a.timeout_set = true;
+                } else if (a.verb == CTL_VERB_SMS && streq(s, "--report"))
+                        a.sms_report = true;
+                else if (a.verb == CTL_VERB_SMS && streq(s, "--read"))
+                        a.sms_read = true;
+                else if (a.verb == CTL_VERB_SMS &&
+                         (streq(s, "--validity") || startswith(s, "--validity=") || streq(s, "--count") ||
+                          startswith(s, "--count=") || streq(s, "--modem") || startswith(s, "--modem="))) {
+                        const char *v = strchr(s, '=') ? strchr(s, '=') + 1 : (i + 1 < argc ? argv[++i] : NULL);
+                        uint32_t t;
+                        if (isempty_str(v))
+                                return usage_error(err, err_size, "%s needs a value", s);
+                        if (startswith(s, "--modem"))
+                                a.sms_modem = v;
+                        else if (startswith(s, "--count")) {
+                                if (safe_atou32(v, &t) < 0 || t == 0)
+                                        return usage_error(err, err_size, "--count must be a positive number");
+                                a.sms_count = t;
+                        } else {
+                                if (safe_atou32(v, &t) < 0 || t < 5 || t > 635040)
+                                        return usage_error(err, err_size,
+                                                           "--validity must be minutes, 5 to 635040");
+                                a.sms_validity = t;
+                        }
                 } else
                         return usage_error(err, err_size, "unknown option '%s'", s);
         }
@@ -340,6 +364,11 @@ int ctl_args_check(const CtlArgs *a, char *err, size_t err_size) {
                         return usage_error(err, err_size, "a PIN is 4 to 8 digits");
                 modem = a->n_args > 1 ? a->args[1] : NULL;
                 break;
+        case CTL_VERB_SMS:
+                if (ctl_sms_check(a, err, err_size) < 0)
+                        return -EINVAL;
+                modem = a->sms_modem;
+                break;
         case CTL_VERB_AT:
                 if (ctl_at_split(a->args, a->n_args, &modem, &cmd) < 0)
                         return usage_error(err, err_size, "'at' needs a command");
@@ -359,4 +388,75 @@ int ctl_args_check(const CtlArgs *a, char *err, size_t err_size) {
                 return usage_error(err, err_size, "'%s' is not a modem: give N or /org/callstack/Modem/N",
                                    modem);
         return 0;
+}
+
+#define SMS_PATH_PREFIX "/org/callstack/SMS/"
+
+int ctl_sms_path_from_spec(const char *spec, char **ret_path) {
+        const char *num = spec;
+        uint64_t v = 0;
+        char *p;
+
+        if (isempty_str(spec))
+                return -EINVAL;
+        if (spec[0] == '/') {
+                if (!startswith(spec, SMS_PATH_PREFIX))
+                        return -EINVAL;
+                num = spec + strlen(SMS_PATH_PREFIX);
+        }
+        if (num[0] < '0' || num[0] > '9' || (num[0] == '0' && num[1] != '\0') || strlen(num) > 18)
+                return -EINVAL;
+        for (const char *c = num; *c; c++) {
+                if (*c < '0' || *c > '9')
+                        return -EINVAL;
+                v = v * 10 + (uint64_t)(*c - '0');
+        }
+        if (asprintf(&p, SMS_PATH_PREFIX "%" PRIu64, v) < 0)
+                return -ENOMEM;
+        *ret_path = p;
+        return 0;
+}
+
+int ctl_sms_check(const CtlArgs *a, char *err, size_t err_size) {
+        static const struct {
+                const char *sub;
+                size_t n;
+        } subs[] = { { "send", 2 }, { "list", 0 }, { "read", 1 }, { "delete", 1 }, { "watch", 0 } };
+        const char *sub = a->n_args > 0 ? a->args[0] : NULL;
+        _cleanup_free_ char *path = NULL;
+
+        for (size_t i = 0; sub && i < ELEMENTSOF(subs); i++) {
+                if (!streq(sub, subs[i].sub))
+                        continue;
+                if (a->n_args - 1 != subs[i].n)
+                        return usage_error(err, err_size, "'sms %s' takes %zu argument(s) (try --help)", sub,
+                                           subs[i].n);
+                if ((a->sms_report || a->sms_validity) && !streq(sub, "send"))
+                        return usage_error(err, err_size, "--report and --validity are for 'sms send'");
+                if ((a->sms_read || a->sms_count) && !streq(sub, "watch"))
+                        return usage_error(err, err_size, "--read and --count are for 'sms watch'");
+                if ((streq(sub, "read") || streq(sub, "delete")) && ctl_sms_path_from_spec(a->args[1], &path) < 0)
+                        return usage_error(err, err_size, "'%s' is not a message: give N or /org/callstack/SMS/N",
+                                           a->args[1]);
+                if (streq(sub, "send") && isempty_str(a->args[2]))
+                        return usage_error(err, err_size, "the text is empty");
+                return 0;
+        }
+        return usage_error(err, err_size, "'sms' needs send, list, read, delete or watch (try --help)");
+}
+
+const char *ctl_sms_polkit_action(const char *sub) {
+        if (streq(sub, "send"))
+                return "org.callstack.sms.send";
+        if (streq(sub, "delete"))
+                return "org.callstack.sms.delete";
+        return "org.callstack.sms.read";
+}
+
+const char *ctl_sms_denial_phrase(const char *sub) {
+        if (streq(sub, "send"))
+                return "send messages";
+        if (streq(sub, "delete"))
+                return "delete messages";
+        return "read messages";
 }

@@ -25,7 +25,7 @@ typedef enum CtlVerb {
         CTL_VERB_AT,
         CTL_VERB_MONITOR,
         CTL_VERB_DOCTOR,
-        /* issue #5 adds CTL_VERB_SMS here, with its table entry. */
+        CTL_VERB_SMS, /* sms send|list|read|delete|watch */
         _CTL_VERB_MAX,
         CTL_VERB_HELP,
         CTL_VERB_VERSION,
@@ -42,6 +42,12 @@ typedef struct CtlArgs {
         uint32_t timeout_ms;     /* `at --timeout`; 0 = daemon's default */
         bool direct;             /* `doctor --direct`: probe the ports here, no daemon */
         const char *args[CTL_ARGS_MAX]; /* positionals after the verb (borrowed from argv) */
+        /* sms only */
+        bool sms_report;          /* send --report */
+        uint32_t sms_validity;    /* send --validity MIN, 0 = network default */
+        const char *sms_modem;    /* --modem N */
+        bool sms_read;            /* watch --read */
+        uint32_t sms_count;       /* watch --count N, 0 = until interrupted */
         size_t n_args;
 } CtlArgs;
 
@@ -77,6 +83,16 @@ int ctl_at_split(const char *const *args, size_t n_args, const char **ret_modem,
  * when the verb is not gated. */
 const char *ctl_verb_polkit_action(CtlVerb v);
 const char *ctl_verb_denial_phrase(CtlVerb v);
+
+/* `sms` sub-commands: "send" (2 args), "list" (0), "read" (1), "delete"
+ * (1), "watch" (0).  Checks the sub-command, its argument count and an SMS
+ * id (N or /org/callstack/SMS/N). */
+int ctl_sms_check(const CtlArgs *a, char *err, size_t err_size);
+/* N or /org/callstack/SMS/N -> malloc()ed object path, or -EINVAL. */
+int ctl_sms_path_from_spec(const char *spec, char **ret_path);
+/* The polkit action an `sms` sub-command needs and its denial phrase. */
+const char *ctl_sms_polkit_action(const char *sub);
+const char *ctl_sms_denial_phrase(const char *sub);
 
 /* Maps a D-Bus error name to an exit code. */
 int ctl_exit_code_from_error(const char *error_name);

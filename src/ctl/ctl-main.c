@@ -3,6 +3,7 @@
  * internals.  One line per failure on stderr; exit codes in ctl-args.h.
  * Issue #5 adds the `sms` verbs next to these. */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,16 @@ static void help(void) {
                "  doctor [PORT] [--direct]  serial ports, what udev says, the profile and role per\n"
                "                            port and why; --direct probes them here (safe commands\n"
                "                            only) without callstackd\n"
+               "  sms send NUMBER TEXT      send a text message, print its object (polkit: sms.send)\n"
+               "      [--report] [--validity MIN] [--modem N]\n"
+               "  sms list [--modem N]      list stored messages, no personal data (polkit: sms.read)\n"
+               "  sms read ID               print a message's number, text and details (polkit: sms.read)\n"
+               "  sms delete ID             delete a stored message (polkit: sms.delete)\n"
+               "  sms watch [--read] [--count N]\n"
+               "                            print new messages as they arrive; with --read, their\n"
+               "                            number and text too (polkit: sms.read)\n"
                "\n"
+               "ID is N of /org/callstack/SMS/N or that object path.\n"
                "MODEM is N of /org/callstack/Modem/N or that object path; without it the only\n"
                "modem is used (an error when there are several).\n"
                "\n"
@@ -64,13 +74,15 @@ static void help(void) {
 
 /* Prints one line for a failed bus call and returns the exit code. */
 static int report_error(const CtlArgs *a, const char *what, const sd_bus_error *e, int r) {
-        const char *action = ctl_verb_polkit_action(a->verb);
+        bool sms = a->verb == CTL_VERB_SMS && a->n_args > 0;
+        const char *action = sms ? ctl_sms_polkit_action(a->args[0]) : ctl_verb_polkit_action(a->verb);
+        const char *phrase = sms ? ctl_sms_denial_phrase(a->args[0]) : ctl_verb_denial_phrase(a->verb);
         int code = ctl_exit_code_from_error(e ? e->name : NULL);
 
         if (e && sd_bus_error_is_set(e)) {
                 if (code == CTL_EXIT_DENIED && action)
-                        fprintf(stderr, "callstackctl: not authorized to %s (polkit action %s)\n",
-                                ctl_verb_denial_phrase(a->verb), action);
+                        fprintf(stderr, "callstackctl: not authorized to %s (polkit action %s)\n", phrase,
+                                action);
                 else if (code == CTL_EXIT_DENIED)
                         fprintf(stderr, "callstackctl: access denied to %s: %s\n", what,
                                 e->message ? e->message : e->name);
@@ -415,6 +427,313 @@ static int verb_monitor(sd_bus *bus, const CtlArgs *a) {
         return CTL_EXIT_OK;
 }
 
+/* ---- sms ------------------------------------------------------------ */
+
+#define MESSAGING_IFACE "org.callstack.Modem.Messaging"
+#define SMS_IFACE "org.callstack.SMS"
+
+static const char *json_str(json_object *o, const char *key) {
+        json_object *v;
+        return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+}
+
+static int64_t json_int(json_object *o, const char *key) {
+        json_object *v;
+        return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+static const char *sms_id_of(const char *path) {
+        const char *s = strrchr(path, '/');
+        return s ? s + 1 : path;
+}
+
+/* One line of safe information: no number, no text. */
+static void print_sms_line(const char *path, json_object *props) {
+        char when[64] = "-";
+        int64_t ts = json_int(props, "Timestamp");
+        time_t t = (time_t)(ts / 1000000);
+        struct tm tm;
+
+        if (ts > 0 && gmtime_r(&t, &tm))
+                strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        printf("%-6s %-8s %-9s %3" PRId64 "/%-3" PRId64 " %-5s %s%s%s\n", sms_id_of(path), json_str(props, "Direction"),
+               json_str(props, "State"), json_int(props, "PartsReceived"), json_int(props, "PartsTotal"),
+               json_str(props, "Encoding"), when, *json_str(props, "DeliveryStatus") ? " " : "",
+               json_str(props, "DeliveryStatus"));
+}
+
+static int sms_send(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
+        _cleanup_free_ char *modem = NULL;
+        const char *path;
+        int r;
+
+        r = resolve_modem(bus, a, a->sms_modem, &modem);
+        if (r != 0)
+                return r;
+        r = sd_bus_message_new_method_call(bus, &m, BUS_NAME, modem, MESSAGING_IFACE, "Send");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", a->args[1], a->args[2]);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "{sv}");
+        if (r >= 0 && a->sms_report)
+                r = sd_bus_message_append(m, "{sv}", "delivery-report", "b", 1);
+        if (r >= 0 && a->sms_validity)
+                r = sd_bus_message_append(m, "{sv}", "validity", "u", a->sms_validity);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r < 0)
+                return report_error(a, "Send", NULL, r);
+        r = sd_bus_call(bus, m, DEFAULT_CALL_USEC, &e, &reply);
+        if (r < 0)
+                return report_error(a, "Send", &e, r);
+        r = sd_bus_message_read(reply, "o", &path);
+        if (r < 0)
+                return report_error(a, "Send", NULL, r);
+        if (a->json) {
+                _cleanup_(json_object_putp) json_object *o = json_object_new_object();
+                json_object_object_add(o, "sms", json_object_new_string(path));
+                json_object_object_add(o, "id", json_object_new_string(sms_id_of(path)));
+                print_json(o);
+        } else
+                printf("%s\n", path);
+        return 0;
+}
+
+static int sms_list(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_strv_free_ char **modems = NULL;
+        _cleanup_(json_object_putp) json_object *arr = json_object_new_array();
+        size_t count = 0;
+        int r;
+
+        if (!arr)
+                return report_error(a, "List", NULL, -ENOMEM);
+        if (a->sms_modem) {
+                modems = calloc(2, sizeof(char *));
+                if (!modems)
+                        return report_error(a, "List", NULL, -ENOMEM);
+                r = resolve_modem(bus, a, a->sms_modem, &modems[0]);
+        } else
+                r = list_modems(bus, a, &modems);
+        if (r != 0)
+                return r;
+        for (char **mp = modems; mp && *mp; mp++) {
+                _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+                _cleanup_strv_free_ char **paths = NULL;
+
+                r = sd_bus_call_method(bus, BUS_NAME, *mp, MESSAGING_IFACE, "List", &e, &reply, "");
+                if (r < 0)
+                        return report_error(a, "List", &e, r);
+                r = sd_bus_message_read_strv(reply, &paths);
+                if (r < 0)
+                        return report_error(a, "List", NULL, r);
+                for (char **p = paths; p && *p; p++) {
+                        _cleanup_(json_object_putp) json_object *props = NULL;
+                        r = get_all(bus, a, *p, SMS_IFACE, &props);
+                        if (r != 0)
+                                return r;
+                        count++;
+                        if (a->json) {
+                                json_object_object_add(props, "path", json_object_new_string(*p));
+                                json_object_array_add(arr, json_object_get(props));
+                        } else {
+                                if (count == 1)
+                                        printf("%-6s %-8s %-9s %7s %-5s %s\n", "ID", "DIR", "STATE", "PARTS",
+                                               "ENC", "TIME");
+                                print_sms_line(*p, props);
+                        }
+                }
+        }
+        if (a->json)
+                print_json(arr);
+        else if (count == 0)
+                printf("No messages.\n");
+        return 0;
+}
+
+static int read_one(sd_bus *bus, const CtlArgs *a, const char *path, bool quiet_denied, json_object **ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(json_object_putp) json_object *details = NULL;
+        const char *number, *text;
+        json_object *o;
+        int r;
+
+        r = sd_bus_call_method(bus, BUS_NAME, path, SMS_IFACE, "Read", &e, &reply, "");
+        if (r < 0) {
+                if (quiet_denied && ctl_exit_code_from_error(e.name) == CTL_EXIT_DENIED)
+                        return CTL_EXIT_DENIED;
+                return report_error(a, "Read", &e, r);
+        }
+        r = sd_bus_message_read(reply, "ss", &number, &text);
+        if (r >= 0)
+                r = ctl_json_read_value(reply, &details);
+        if (r < 0)
+                return report_error(a, "Read", NULL, r);
+        o = json_object_new_object();
+        if (!o)
+                return report_error(a, "Read", NULL, -ENOMEM);
+        json_object_object_add(o, "path", json_object_new_string(path));
+        json_object_object_add(o, "number", json_object_new_string(number));
+        json_object_object_add(o, "text", json_object_new_string(text));
+        json_object_object_add(o, "details", TAKE_PTR(details));
+        *ret = o;
+        return 0;
+}
+
+static void print_read(json_object *o, json_object *props) {
+        json_object *details = NULL;
+        const char *dir = props ? json_str(props, "Direction") : "";
+
+        printf("%s: %s\n", streq(dir, "outgoing") ? "To" : "From", json_str(o, "number"));
+        if (props)
+                printf("State: %s\n", json_str(props, "State"));
+        if (json_object_object_get_ex(o, "details", &details) && json_object_is_type(details, json_type_object)) {
+                json_object_object_foreach(details, key, val)
+                        printf("%s: %s\n", key, json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+        }
+        printf("\n%s\n", json_str(o, "text"));
+}
+
+static int sms_read(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_(json_object_putp) json_object *o = NULL, *props = NULL;
+        int r;
+
+        if (ctl_sms_path_from_spec(a->args[1], &path) < 0)
+                return CTL_EXIT_USAGE;
+        r = read_one(bus, a, path, false, &o);
+        if (r != 0)
+                return r;
+        if (a->json) {
+                print_json(o);
+                return 0;
+        }
+        (void)get_all(bus, a, path, SMS_IFACE, &props);
+        print_read(o, props);
+        return 0;
+}
+
+static int sms_delete(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_free_ char *path = NULL;
+        const char *modem;
+        int r;
+
+        if (ctl_sms_path_from_spec(a->args[1], &path) < 0)
+                return CTL_EXIT_USAGE;
+        r = sd_bus_get_property(bus, BUS_NAME, path, SMS_IFACE, "Modem", &e, &reply, "o");
+        if (r < 0)
+                return report_error(a, path, &e, r);
+        r = sd_bus_message_read(reply, "o", &modem);
+        if (r < 0)
+                return report_error(a, "Delete", NULL, r);
+        if (streq(modem, "/")) {
+                fprintf(stderr, "callstackctl: the modem of %s is not present\n", path);
+                return CTL_EXIT_FAILURE;
+        }
+        r = sd_bus_call_method(bus, BUS_NAME, modem, MESSAGING_IFACE, "Delete", &e, NULL, "o", path);
+        if (r < 0)
+                return report_error(a, "Delete", &e, r);
+        return 0;
+}
+
+typedef struct WatchState {
+        const CtlArgs *a;
+        sd_bus *bus;
+        uint32_t seen;
+} WatchState;
+
+static int on_added(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+        WatchState *w = userdata;
+        _cleanup_(json_object_putp) json_object *props = NULL, *o = NULL;
+        const char *path;
+        int incoming;
+
+        if (sd_bus_message_read(m, "ob", &path, &incoming) < 0)
+                return 0;
+        (void)get_all(w->bus, w->a, path, SMS_IFACE, &props);
+        if (w->a->sms_read && read_one(w->bus, w->a, path, true, &o) != 0)
+                o = NULL; /* not authorised: safe information only */
+        if (w->a->json) {
+                _cleanup_(json_object_putp) json_object *e = json_object_new_object();
+                json_object_object_add(e, "sms", json_object_new_string(path));
+                json_object_object_add(e, "incoming", json_object_new_boolean(incoming));
+                if (props)
+                        json_object_object_add(e, "properties", json_object_get(props));
+                if (o) {
+                        json_object_object_add(e, "number", json_object_get(json_object_object_get(o, "number")));
+                        json_object_object_add(e, "text", json_object_get(json_object_object_get(o, "text")));
+                }
+                printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN));
+        } else {
+                if (props)
+                        print_sms_line(path, props);
+                else
+                        printf("%s %s\n", sms_id_of(path), incoming ? "incoming" : "outgoing");
+                if (o)
+                        printf("  %s: %s\n", json_str(o, "number"), json_str(o, "text"));
+        }
+        fflush(stdout);
+        w->seen++;
+        if (w->a->sms_count && w->seen >= w->a->sms_count)
+                monitor_stop = 1;
+        return 0;
+}
+
+static int sms_watch(sd_bus *bus, const CtlArgs *a) {
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        struct sigaction sa = { .sa_handler = on_stop_signal };
+        WatchState w = { .a = a, .bus = bus };
+        int r;
+
+        r = sd_bus_add_match(bus, &slot,
+                             "type='signal',sender='" BUS_NAME "',interface='" MESSAGING_IFACE "',member='Added'",
+                             on_added, &w);
+        if (r < 0)
+                return report_error(a, "watch", NULL, r);
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        fprintf(stderr, "Watching for messages (Ctrl-C to stop).\n");
+        while (!monitor_stop) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0) {
+                        if (r == -ECONNRESET || r == -ENOTCONN) {
+                                fprintf(stderr, "callstackctl: the bus went away\n");
+                                return CTL_EXIT_UNREACHABLE;
+                        }
+                        return report_error(a, "watch", NULL, r);
+                }
+                if (r > 0)
+                        continue;
+                r = sd_bus_wait(bus, UINT64_MAX);
+                if (r < 0 && r != -EINTR)
+                        return report_error(a, "watch", NULL, r);
+        }
+        return CTL_EXIT_OK;
+}
+
+static int verb_sms(sd_bus *bus, const CtlArgs *a) {
+        const char *sub = a->args[0];
+
+        if (streq(sub, "send"))
+                return sms_send(bus, a);
+        if (streq(sub, "list"))
+                return sms_list(bus, a);
+        if (streq(sub, "read"))
+                return sms_read(bus, a);
+        if (streq(sub, "delete"))
+                return sms_delete(bus, a);
+        if (streq(sub, "watch"))
+                return sms_watch(bus, a);
+        return CTL_EXIT_USAGE;
+}
+
 int main(int argc, char **argv) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         CtlArgs a;
@@ -452,6 +771,7 @@ int main(int argc, char **argv) {
         case CTL_VERB_PIN: return verb_pin(bus, &a);
         case CTL_VERB_AT: return verb_at(bus, &a);
         case CTL_VERB_MONITOR: return verb_monitor(bus, &a);
+        case CTL_VERB_SMS: return verb_sms(bus, &a);
         default: return CTL_EXIT_USAGE;
         }
 }
