@@ -5,6 +5,7 @@
 #include "daemon/daemon-hotplug.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 
 #include "config.h"
@@ -79,6 +80,25 @@ static int on_modem_added(HotplugMonitor *mon, const HotplugModemInfo *info, voi
         return 0;
 }
 
+/* A --port modem (no USB IDs known) whose probe just read its identity. */
+static void on_modem_changed(Manager *m, Modem *modem, unsigned props, void *userdata) {
+        DaemonHotplug *h = userdata;
+        const ModemProfile *cur = modem_get_profile(modem);
+        const Profile *p = NULL;
+        ModemProfile *mp = NULL;
+
+        if (!(props & (MODEM_PROP_MANUFACTURER | MODEM_PROP_MODEL)))
+                return;
+
+        profile_db_match(h->profiles, 0, 0, modem_get_manufacturer(modem), modem_get_model(modem), &p);
+        if (cur && cur->id && streq(cur->id, profile_get_id(p)))
+                return;
+        if (modem_profile_from(p, &mp) < 0)
+                return;
+        log_info("modem %" PRIu32 ": profile %s", modem_get_id(modem), profile_get_id(p));
+        modem_set_profile(modem, mp);
+}
+
 static void on_modem_removed(HotplugMonitor *mon, const char *key, void *userdata) {
         DaemonHotplug *h = userdata;
         Manager *m = h->manager;
@@ -109,6 +129,16 @@ int daemon_hotplug_start(Manager *manager, const DaemonHotplugConfig *config, Da
         for (size_t i = 0; i < profile_db_error_count(h->profiles); i++)
                 log_warning("profile skipped: %s", profile_db_get_error(h->profiles, i));
         log_info("%zu capability profiles loaded", profile_db_count(h->profiles));
+        /* h must outlive the manager: daemon-main frees it after manager_free() */
+        r = manager_add_modem_watch(manager, &(ManagerModemWatch){.changed = on_modem_changed, .userdata = h});
+        if (r < 0) {
+                daemon_hotplug_free(h);
+                return log_error_errno(r, "cannot watch modems: %m");
+        }
+        if (config->no_monitor) {
+                *ret = h;
+                return 0;
+        }
 
         HotplugOptions opts = {
                 .settle_usec = config->settle_usec,
@@ -120,8 +150,9 @@ int daemon_hotplug_start(Manager *manager, const DaemonHotplugConfig *config, Da
         if (r >= 0)
                 r = hotplug_monitor_start(h->monitor);
         if (r < 0) {
-                daemon_hotplug_free(h);
-                return log_error_errno(r, "cannot follow udev: %m");
+                /* the --port modems and their profiles still work */
+                h->monitor = hotplug_monitor_free(h->monitor);
+                log_warning_errno(r, "cannot follow udev, hotplug disabled: %m");
         }
         *ret = h;
         return 0;

@@ -100,20 +100,22 @@ static int run(DaemonArgs *args) {
         if (r < 0)
                 goto finish;
 
+        {
+                DaemonHotplugConfig hc = {
+                        .settle_usec = (uint64_t)args->settle_ms * USEC_PER_MSEC,
+                        .probe_timeout_usec = (uint64_t)args->probe_timeout_ms * USEC_PER_MSEC,
+                        /* --profiles-dir, else $CALLSTACK_PROFILES_DIR (tests, bring-up) */
+                        .profiles_dir = args->profiles_dir ? args->profiles_dir : getenv("CALLSTACK_PROFILES_DIR"),
+                        .no_monitor = args->no_hotplug,
+                };
+                /* without profiles or udev the --port modems still work */
+                (void)daemon_hotplug_start(manager, &hc, &hotplug);
+        }
+
         for (char **p = args->ports; p && *p; p++) {
                 int k = manager_add_port(manager, *p, NULL);
                 if (k < 0)
                         log_error_errno(k, "--port %s: cannot add this modem: %m", *p);
-        }
-
-        if (!args->no_hotplug) {
-                DaemonHotplugConfig hc = {
-                        .settle_usec = (uint64_t)args->settle_ms * USEC_PER_MSEC,
-                        .probe_timeout_usec = (uint64_t)args->probe_timeout_ms * USEC_PER_MSEC,
-                        .profiles_dir = args->profiles_dir,
-                };
-                /* without udev the --port modems still work */
-                (void)daemon_hotplug_start(manager, &hc, &hotplug);
         }
 
         (void)sd_notify(0, "READY=1\nSTATUS=Serving org.callstack");
@@ -129,8 +131,8 @@ static int run(DaemonArgs *args) {
         }
 
 finish:
-        daemon_hotplug_free(hotplug);
         manager_free(manager);
+        daemon_hotplug_free(hotplug); /* after the manager: its modem watch points here */
         sd_event_unref(event);
         return r;
 }

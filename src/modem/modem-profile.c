@@ -54,7 +54,9 @@ int modem_profile_set_capability(ModemProfile *p, const char *feature, const cha
 }
 
 int modem_profile_new_generic(ModemProfile **ret) {
-        static const char *const features[] = { "sms", "voice", "ussd", "audio", "gnss" };
+        /* the capability names of src/profile (profile_cap_to_string) */
+        static const char *const features[] = { "sms-pdu", "sms-text", "delivery-reports", "ussd",
+                                                 "voice", "dtmf", "pcm-audio", "gnss" };
         ModemProfile *p;
         int r;
 

@@ -20,6 +20,7 @@ typedef struct ModemProfile {
 int modem_profile_new(const char *id, ModemProfile **ret);
 /* Adds or replaces feature; value must be supported|unsupported|unknown. */
 int modem_profile_set_capability(ModemProfile *p, const char *feature, const char *value);
-/* "generic": sms, voice, ussd, audio, gnss all "unknown". */
+/* "generic": sms-pdu, sms-text, delivery-reports, ussd, voice, dtmf,
+ * pcm-audio, gnss all "unknown" (the names of src/profile). */
 int modem_profile_new_generic(ModemProfile **ret);
 ModemProfile *modem_profile_free(ModemProfile *p);

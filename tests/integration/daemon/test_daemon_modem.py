@@ -43,8 +43,10 @@ def test_daemon_properties_match_simulator():
             assert command(h, modem, "AT+CGMI").splitlines()[0].endswith(manufacturer)
             assert command(h, modem, "AT+CGMM").splitlines()[0].endswith(model)
             assert command(h, modem, "AT+CGMR").splitlines()[0].endswith(revision)
-            assert props["Profile"] == "generic", props
-            assert set(props["Capabilities"]) >= {"sms", "voice", "ussd"}, props
+            # the simulator's profile names are the capability profiles' ids
+            # (profiles/*.conf, found through CALLSTACK_PROFILES_DIR)
+            assert props["Profile"] == name, props
+            assert set(props["Capabilities"]) >= {"sms-pdu", "voice", "ussd"}, props
             assert set(props["Capabilities"].values()) <= {"supported", "unsupported", "unknown"}, props
             assert props["Ports"] == [(h.sims[i].tty, "at")], props
             assert props["SimState"] == "ready", props
