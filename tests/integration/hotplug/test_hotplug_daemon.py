@@ -138,6 +138,38 @@ def test_added_at_runtime_removed_and_readded_new_path():
     run(body)
 
 
+MSG = "org.callstack.Modem.Messaging"
+
+
+def test_replug_same_imei_gets_history_back():
+    """Unplug and plug the same modem (same IMEI): a new object path, and
+    the SMS received before the unplug is listed again (the store keys
+    history by a hash of the IMEI)."""
+    def body(w):
+        w.start()
+        m = add(w.tb, EC25)
+        path = w.modem_by_port(m.port(2).devnode)
+
+        def listed(p):
+            try:
+                return w.h.call(p, MSG, "List")[0]
+            except Exception:  # noqa: BLE001
+                return None
+        wait_until(lambda: listed(path) is not None, 15, "Messaging ready")
+        m.port(2).sim.control("sms deliver +15555550123 replug-history-check")
+        sms = wait_until(lambda: listed(path), 15, "the SMS stored")[0]
+        assert w.h.call(sms, "org.callstack.SMS", "Read")[1] == "replug-history-check"
+        w.tb.remove_modem(m)
+        wait_until(lambda: path not in w.h.modems(), 10, f"{path} removed")
+        m2 = add(w.tb, EC25)
+        path2 = w.modem_by_port(m2.port(2).devnode)
+        assert path2 != path
+        sms2 = wait_until(lambda: listed(path2), 15, "the history back after replug")
+        texts = [w.h.call(s_, "org.callstack.SMS", "Read")[1] for s_ in sms2]
+        assert "replug-history-check" in texts, texts
+    run(body)
+
+
 def test_removed_mid_command():
     def body(w):
         m = add(w.tb, ME909)
