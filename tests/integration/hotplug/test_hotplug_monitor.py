@@ -226,6 +226,27 @@ def test_modem_given_to_modemmanager_never_opened(tb, tmp):
         t.stop()
 
 
+def test_admin_retags_claimed_modem_change_event(tb, tmp):
+    """An administrator gives a running modem to ModemManager
+    (ID_CALLSTACK_IGNORE=1, then `udevadm trigger` = a change uevent): the
+    modem is removed and the port is not opened again."""
+    m = add(tb, EC25)
+    t = Tool(tb, tmp)
+    try:
+        ev = t.wait("added", 10)
+        at = m.port(2)
+        tb.tb.set_property(at.sysfs, "ID_CALLSTACK_IGNORE", "1")
+        tb.tb.uevent(at.sysfs, "change")
+        rem = t.wait("removed", 5)
+        assert rem["key"] == ev["key"]
+        n = len(at.sim.at_log())
+        tb.tb.uevent(at.sysfs, "change")
+        t.expect_quiet(0.8)
+        assert len(at.sim.at_log()) == n, "a port given away was opened again"
+    finally:
+        t.stop()
+
+
 def test_at_port_not_first_interface(tb, tmp):
     m = add(tb, TOBY_L4)
     t = Tool(tb, tmp)
