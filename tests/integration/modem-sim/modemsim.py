@@ -128,6 +128,7 @@ class Port:
 
 class ModemSim:
     def __init__(self, profile, tmpdir, pin=None, latency_ms=0, extra=()):
+        self.profile = profile
         self.link = os.path.join(tmpdir, "tty-%s" % profile)
         self.control_path = os.path.join(tmpdir, "ctl-%s" % profile)
         args = [sim_binary(), "--profile", profile, "--link", self.link,
@@ -137,6 +138,11 @@ class ModemSim:
         if latency_ms:
             args += ["--latency-ms", str(latency_ms)]
         args += list(extra)
+        self.valgrind = os.environ.get("CALLSTACK_VALGRIND") == "1"
+        if self.valgrind:
+            args = ["valgrind", "--leak-check=full", "--show-leak-kinds=definite,indirect",
+                    "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99",
+                    "--log-file=%s" % os.path.join(tmpdir, "valgrind-%s.log" % profile)] + args
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE)
         ready = self.proc.stdout.readline().decode()
         if not ready.startswith("READY "):

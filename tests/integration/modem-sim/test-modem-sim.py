@@ -20,7 +20,10 @@ class SimTestCase(unittest.TestCase):
 
     def tearDown(self):
         for s in self.sims:
-            s.stop()
+            rc = s.stop()
+            if s.valgrind and rc != -signal.SIGKILL:
+                log = open(os.path.join(self.tmp.name, "valgrind-%s.log" % s.profile)).read()
+                self.assertNotEqual(rc, 99, "valgrind found errors:\n" + log[-3000:])
         self.tmp.cleanup()
 
     def start(self, profile="sim7600", **kw):
