@@ -120,6 +120,7 @@ struct SimModem {
         int net_report; /* 0 off, 1 delivered, 2 failed */
         uint8_t net_fail_status;
         bool storage_full;
+        int sms_busy; /* +CMS ERROR code for storage commands, 0 = ready */
         char **network_queue; /* deliveries waiting for free storage (hex) */
         size_t n_network_queue;
 };

@@ -487,6 +487,11 @@ int sim_sms_command(SimModem *m, const char *name, char form, const char *args, 
                 *ret = cms(m, CMS_SIM_PIN);
                 return 0;
         }
+        if (m->sms_busy && form != 't' && !streq(name, "+CNMA")) {
+                /* SMS subsystem not ready yet (before Quectel's "+QIND: SMS DONE"). */
+                *ret = cms(m, m->sms_busy);
+                return 0;
+        }
         if (streq(name, "+CMGL"))
                 *ret = cmd_cmgl(m, form, args);
         else if (streq(name, "+CMGR"))
@@ -1264,6 +1269,8 @@ static const char sms_help[] =
         "sms sent [clear] | sms sent joined\n"
         "sms count [SM|ME|SR] | sms list [SM|ME|SR] | sms clear [SM|ME|SR]\n"
         "sms report <mr> <status> [--to NUMBER]\n"
+        "sms capacity <SM|ME|SR> <n>\n"
+        "sms busy [on|off] [code]         storage commands answer +CMS ERROR: code (500)\n"
         "net report on|off|fail [status]\n";
 
 int sim_sms_control(SimModem *m, const char *line, const char *const *w, size_t n, FILE *out, const char **ret_err) {
@@ -1302,6 +1309,35 @@ int sim_sms_control(SimModem *m, const char *line, const char *const *w, size_t 
                 return ctl_inject_pdu(m, w, n, out, ret_err);
         if (streq(w[1], "burst"))
                 return ctl_burst(m, w, n, out, ret_err);
+        if (streq(w[1], "capacity")) {
+                SimMem mem = n == 4 ? sim_mem_from_string(w[2]) : SIM_MEM_INVALID;
+                char *end;
+                unsigned long v = n == 4 ? strtoul(w[3], &end, 10) : 0;
+                int r;
+
+                if (mem == SIM_MEM_INVALID || *end || v == 0) {
+                        *ret_err = "usage: sms capacity <SM|ME|SR> <n>";
+                        return -EINVAL;
+                }
+                r = sim_storage_resize(&m->storage, mem, (unsigned)v);
+                if (r < 0) {
+                        *ret_err = r == -EBUSY ? "messages stored beyond the new size" : "bad size";
+                        return r;
+                }
+                retry_network_queue(m);
+                return 0;
+        }
+        if (streq(w[1], "busy")) {
+                bool on = n < 3 || streq(w[2], "on");
+                unsigned long code = n >= 4 ? strtoul(w[3], NULL, 10) : 500;
+
+                if ((n >= 3 && !streq(w[2], "on") && !streq(w[2], "off")) || code < 300 || code > 549) {
+                        *ret_err = "usage: sms busy [on|off] [code]";
+                        return -EINVAL;
+                }
+                m->sms_busy = on ? (int)code : 0;
+                return 0;
+        }
         if (streq(w[1], "storage-full")) {
                 bool on = n < 3 || streq(w[2], "on");
                 if (n >= 3 && !streq(w[2], "on") && !streq(w[2], "off")) {

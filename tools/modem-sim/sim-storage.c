@@ -187,3 +187,21 @@ int sim_storage_delete_flag(SimStorage *s, SimMem mem, int flag) {
         }
         return n;
 }
+
+int sim_storage_resize(SimStorage *s, SimMem mem, unsigned total) {
+        SimSlot *p;
+
+        if (mem < 0 || mem >= _SIM_MEM_MAX || total == 0 || total > 100000)
+                return -EINVAL;
+        for (unsigned k = total; k < s->total[mem]; k++)
+                if (s->slots[mem][k].used)
+                        return -EBUSY;
+        p = realloc(s->slots[mem], total * sizeof(SimSlot));
+        if (!p)
+                return -ENOMEM;
+        if (total > s->total[mem])
+                memset(p + s->total[mem], 0, (total - s->total[mem]) * sizeof(SimSlot));
+        s->slots[mem] = p;
+        s->total[mem] = total;
+        return 0;
+}

@@ -53,5 +53,7 @@ int sim_storage_add(SimStorage *s, SimMem mem, SimStat stat, const char *hex, un
 SimSlot *sim_storage_get(SimStorage *s, SimMem mem, unsigned slot);
 /* -ERANGE when out of range; 0 also for an empty slot. */
 int sim_storage_delete(SimStorage *s, SimMem mem, unsigned slot);
+/* Changes a memory's size.  -EBUSY when a used slot would be cut off. */
+int sim_storage_resize(SimStorage *s, SimMem mem, unsigned total);
 /* 27.005 +CMGD <delflag> 1..4.  Returns the number of deleted messages. */
 int sim_storage_delete_flag(SimStorage *s, SimMem mem, int flag);

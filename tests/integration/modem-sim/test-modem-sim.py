@@ -575,6 +575,23 @@ class TestSms(SimTestCase):
         sim.control("sms inject-pdu 0004FF --raw")
         self.assertEqual(sim.control("sms count"), ["2"])
 
+    def test_capacity_and_busy(self):
+        p, sim = self.port, self.sim
+        sim.control("sms capacity SM 2")
+        self.assertEqual(p.command("AT+CPMS?"), (['+CPMS: "SM",0,2,"SM",0,2,"SM",0,2'], "OK"))
+        self.assertEqual(sim.control('sms deliver 123 "a" --mode cmti'), ["SM 0"])
+        self.assertEqual(sim.control('sms deliver 123 "b" --mode cmti'), ["SM 1"])
+        self.assertEqual(sim.control('sms deliver 123 "c" --mode cmti'), ["queued"])
+        with self.assertRaises(ControlError):
+            sim.control("sms capacity SM 1")
+        sim.control("sms capacity SM 3")
+        self.assertEqual(sim.control("sms count"), ["3"])
+        sim.control("sms busy")
+        p.drain(0.2)
+        self.assertEqual(p.command("AT+CMGL=4"), ([], "+CMS ERROR: 500"))
+        sim.control("sms busy off")
+        self.assertEqual(p.command("AT+CMGL=4")[1], "OK")
+
     def test_sms_commands_locked_sim(self):
         sim = self.start("sim7600", pin="1234")
         p = sim.open_port()
