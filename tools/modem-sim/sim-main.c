@@ -224,9 +224,6 @@ int main(int argc, char *argv[]) {
                         goto finish;
                 }
         }
-        if (app.script)
-                sim_script_start(app.script, app.modem);
-
         printf("READY %s\n", sim_io_slave_path(app.io) ? sim_io_slave_path(app.io) : "fd");
         fflush(stdout);
 

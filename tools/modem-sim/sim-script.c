@@ -170,6 +170,11 @@ bool sim_script_answer(SimScript *s, SimModem *m, const char *line) {
 
         if (!copy)
                 return false;
+        /* The lines recorded before the first TX go out when the host first
+         * talks to us: written earlier they would sit in the pty buffer and
+         * be flushed by the host's tcsetattr(TCSAFLUSH)/tcflush on open. */
+        if (s->cursor == 0)
+                sim_script_start(s, m);
         l = trim(copy);
         for (size_t i = s->cursor; i < s->n; i++) {
                 SimScriptEntry *e = &s->e[i];

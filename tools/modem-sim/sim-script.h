@@ -12,7 +12,8 @@ typedef struct SimScript SimScript;
 
 int sim_script_load(const char *path, SimScript **ret);
 SimScript *sim_script_free(SimScript *s);
-/* RX lines before the first TX line, sent once when the modem starts. */
+/* Sends the RX lines before the first TX line (once).  Called by
+ * sim_script_answer() on the host's first command line. */
 void sim_script_start(SimScript *s, SimModem *m);
 /* Returns true when the script answered line. */
 bool sim_script_answer(SimScript *s, SimModem *m, const char *line);
