@@ -1054,7 +1054,8 @@ static void prompt_byte(SimModem *m, char c) {
                                 return;
                         echo_flush(m);
                         c = '\n';
-                        m->ops.output(m->userdata, SIM_OUT_ECHO, "\n> ", 3);
+                        /* 27.005 3.5.1: a new prompt for the next line of text */
+                        m->ops.output(m->userdata, SIM_OUT_ECHO, "\r\n> ", 4);
                 } else
                         return;
         }

@@ -260,6 +260,32 @@ class TestControl(SimTestCase):
         port2.read_until(lambda b: b.endswith(b"OK\r\n"))
         self.assertEqual(port2.drain(), b"AT\r\r\nOK\r\n")
 
+    def test_serve_on_handed_over_fd(self):
+        import pty
+        import subprocess
+        import tty
+        master, slave = pty.openpty()
+        tty.setraw(master)
+        tty.setraw(slave)
+        proc = subprocess.Popen([sim_binary(), "--profile", "quectel-ec25", "--fd", str(master)],
+                                stdout=subprocess.PIPE, pass_fds=[master])
+        os.close(master)
+        try:
+            self.assertEqual(proc.stdout.readline(), b"READY fd\n")
+            os.write(slave, b"ATE0\r")
+            out = b""
+            deadline = time.monotonic() + 3
+            while b"OK\r\n" not in out and time.monotonic() < deadline:
+                out += os.read(slave, 100)
+            self.assertTrue(out.endswith(b"\r\nOK\r\n"), out)
+            # the host closing its side hangs the master up: the simulator waits
+            os.close(slave)
+            time.sleep(0.3)
+            self.assertIsNone(proc.poll())
+        finally:
+            proc.terminate()
+            self.assertEqual(proc.wait(10), 0)
+
     def test_host_close_and_reopen_keeps_serving(self):
         sim = self.start()
         port = sim.open_port()
