@@ -123,7 +123,8 @@ static const char *rest_after(const char *line, const char *word) {
 }
 
 static const char help_text[] =
-        "urc <text>                     inject an unsolicited line (CRLF framed)\n"
+        "urc [--next|--inside] <text>   inject an unsolicited line (CRLF framed); --next: before\n"
+        "                               the next reply, --inside: after its first line\n"
         "raw <hex>                      inject raw bytes\n"
         "set csq <rssi> <ber>           signal quality (+CSQ)\n"
         "set creg <stat> [lac ci act]   registration; emits +CREG/+CGREG/+CEREG when enabled\n"
@@ -160,9 +161,17 @@ static int execute(SimApp *app, const char *line, FILE *out, const char **ret_er
         }
         if (streq(w[0], "urc")) {
                 const char *text = rest_after(line, "urc");
+                bool next = startswith(text, "--next "), inside = startswith(text, "--inside ");
+
+                if (next || inside)
+                        text = rest_after(text, next ? "--next" : "--inside");
                 if (!*text || strpbrk(text, "\r\n")) {
-                        *ret_err = "usage: urc <text>";
+                        *ret_err = "usage: urc [--next|--inside] <text>";
                         return -EINVAL;
+                }
+                if (next || inside) {
+                        sim_modem_splice_urc(app->modem, text, inside);
+                        return 0;
                 }
                 if (!sim_io_is_plugged(app->io)) {
                         *ret_err = "unplugged";

@@ -67,6 +67,8 @@ struct SimModem {
         size_t reply_len, reply_alloc;
         int err;
         bool reply_in_info; /* last thing in reply is an information line */
+        char *splice;       /* framed URC for the next reply */
+        bool splice_inside;
 
         /* V.250 / general */
         bool echo;

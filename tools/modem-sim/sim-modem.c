@@ -138,9 +138,46 @@ bool sim_is_final_result(const char *line) {
         return startswith(line, "+CME ERROR:") || startswith(line, "+CMS ERROR:") || startswith(line, "CONNECT ");
 }
 
+/* A URC spliced into the next reply: before it, or after its first line
+ * (a URC in the middle of a response, field case C16). */
+static void apply_splice(SimModem *m) {
+        _cleanup_free_ char *s = m->splice, *old = NULL;
+        size_t at = 0, n;
+        char *end;
+
+        m->splice = NULL;
+        if (!s)
+                return;
+        n = strlen(s);
+        if (m->splice_inside && m->reply_len > 2 && (end = strstr(m->reply + 2, "\r\n")))
+                at = (size_t)(end - m->reply) + 2;
+        old = m->reply;
+        m->reply = malloc(m->reply_len + n + 1);
+        if (!m->reply) {
+                m->reply = TAKE_PTR(old);
+                return;
+        }
+        memcpy(m->reply, old, at);
+        memcpy(m->reply + at, s, n);
+        memcpy(m->reply + at + n, old + at, m->reply_len - at + 1);
+        m->reply_len += n;
+        m->reply_alloc = m->reply_len + 1;
+}
+
+void sim_modem_splice_urc(SimModem *m, const char *line, bool inside) {
+        char *s;
+
+        if (asprintf(&s, "\r\n%s\r\n", line) < 0)
+                return;
+        free(m->splice);
+        m->splice = s;
+        m->splice_inside = inside;
+}
+
 void sim_reply_flush(SimModem *m) {
         if (m->reply_len == 0)
                 return;
+        apply_splice(m);
         if (!m->profile->silent)
                 m->ops.output(m->userdata, SIM_OUT_REPLY, m->reply, m->reply_len);
         m->reply_len = 0;
@@ -309,6 +346,7 @@ SimModem *sim_modem_free(SimModem *m) {
                 free(m->log[i]);
         free(m->log);
         free(m->pending);
+        free(m->splice);
         free(m->reply);
         free(m->echo_buf);
         free(m);

@@ -46,6 +46,9 @@ void sim_modem_power_cycle(SimModem *m);
 /* Injects an unsolicited line (CRLF framed) or raw bytes. */
 void sim_modem_inject_urc(SimModem *m, const char *line);
 void sim_modem_inject_raw(SimModem *m, const void *data, size_t len);
+/* Puts a URC into the next reply: before it, or (inside) after its first
+ * line, so it arrives in the middle of a response. */
+void sim_modem_splice_urc(SimModem *m, const char *line, bool inside);
 
 int sim_modem_set_csq(SimModem *m, int rssi, int ber);
 /* stat per 27.007 +CREG (0..5, 10); lac/ci hex strings or NULL to keep;

@@ -201,6 +201,23 @@ class TestControl(SimTestCase):
         data = port.drain()
         self.assertLess(data.index(b"RING"), data.index(b"\r\n+CSQ:"))
 
+    def test_urc_spliced_into_next_reply_field_case_c16(self):
+        sim = self.start("huawei-me909")
+        port = sim.open_port()
+        port.command("ATE0")
+        sim.control("sms inject-pdu 07915155550501F0240B915155550521F300004280110263156106C730BD0C9A01")
+        port.read_until(lambda b: b"+CMTI" in b)
+        port.drain()
+        sim.control("urc --next ^RSSI: 20")
+        port.write("AT+CMGR=0\r")
+        port.read_until(lambda b: b"OK\r\n" in b)
+        self.assertEqual(port.drain(), b"\r\n^RSSI: 20\r\n\r\n+CMGR: 0,,25\r\n"
+                         b"07915155550501F0240B915155550521F300004280110263156106C730BD0C9A01\r\n\r\nOK\r\n")
+        sim.control("urc --inside ^RSSI: 3")
+        self.assertEqual(port.command("ATI"),
+                         (["Manufacturer: Huawei Technologies Co., Ltd.", "^RSSI: 3", "Model: ME909s-120",
+                           "Revision: 11.617.01.00.00", "IMEI: 351234560000036", "+GCAP: +CGSM,+DS,+ES"], "OK"))
+
     def test_raw_garbage_and_half_lines(self):
         sim = self.start()
         port = sim.open_port()
