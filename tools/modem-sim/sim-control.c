@@ -71,7 +71,7 @@ int sim_control_split(const char *s, char **words, size_t max, char *buf, size_t
                                                 c = '\t';
                                         else if (c == 'x' && isxdigit((unsigned char)p[0]) &&
                                                  isxdigit((unsigned char)p[1])) {
-                                                c = (char)strtol((char[]){ p[0], p[1], 0 }, NULL, 16);
+                                                c = (char)strtol((char[]){p[0], p[1], 0}, NULL, 16);
                                                 p += 2;
                                         }
                                 }
@@ -272,7 +272,8 @@ static int execute(SimApp *app, const char *line, FILE *out, const char **ret_er
                         return r;
                 }
                 if (r < 0) {
-                        *ret_err = r == -EOPNOTSUPP ? "cannot replug a handed-over fd" : "pty creation failed";
+                        *ret_err =
+                                r == -EOPNOTSUPP ? "cannot replug a handed-over fd" : "pty creation failed";
                         return r;
                 }
                 sim_modem_power_cycle(app->modem);
@@ -459,7 +460,7 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdat
 }
 
 int sim_control_new(SimApp *app, const char *path, SimControl **ret) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
         struct stat st;
         SimControl *c;
         int r;

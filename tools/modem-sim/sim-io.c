@@ -147,8 +147,8 @@ static int on_retry(sd_event_source *s, uint64_t usec, void *userdata) {
 static void pause_reading(SimIo *io) {
         (void)sd_event_source_set_enabled(io->io_source, SD_EVENT_OFF);
         if (!io->retry)
-                (void)sd_event_add_time_relative(io->event, &io->retry, CLOCK_MONOTONIC, SIM_IO_RETRY_USEC, 1,
-                                                 on_retry, io);
+                (void)sd_event_add_time_relative(io->event, &io->retry, CLOCK_MONOTONIC, SIM_IO_RETRY_USEC,
+                                                 1, on_retry, io);
 }
 
 static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
@@ -292,7 +292,8 @@ int sim_io_unplug(SimIo *io) {
         return 0;
 }
 
-int sim_io_new(sd_event *event, const char *link_path, int fd, SimIoInputFn input, void *userdata, SimIo **ret) {
+int sim_io_new(sd_event *event, const char *link_path, int fd, SimIoInputFn input, void *userdata,
+               SimIo **ret) {
         SimIo *io;
         int r;
 

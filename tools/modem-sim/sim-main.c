@@ -92,18 +92,28 @@ static void help(void) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_PROFILE = 0x100, ARG_LINK, ARG_CONTROL, ARG_LATENCY, ARG_PIN, ARG_LOG, ARG_LIST, ARG_SCRIPT, ARG_FD };
+        enum {
+                ARG_PROFILE = 0x100,
+                ARG_LINK,
+                ARG_CONTROL,
+                ARG_LATENCY,
+                ARG_PIN,
+                ARG_LOG,
+                ARG_LIST,
+                ARG_SCRIPT,
+                ARG_FD
+        };
         static const struct option options[] = {
-                { "profile", required_argument, NULL, ARG_PROFILE },
-                { "link", required_argument, NULL, ARG_LINK },
-                { "control", required_argument, NULL, ARG_CONTROL },
-                { "latency-ms", required_argument, NULL, ARG_LATENCY },
-                { "pin", required_argument, NULL, ARG_PIN },
-                { "log", required_argument, NULL, ARG_LOG },
-                { "script", required_argument, NULL, ARG_SCRIPT },
-                { "fd", required_argument, NULL, ARG_FD },
-                { "list-profiles", no_argument, NULL, ARG_LIST },
-                { "help", no_argument, NULL, 'h' },
+                {"profile", required_argument, NULL, ARG_PROFILE},
+                {"link", required_argument, NULL, ARG_LINK},
+                {"control", required_argument, NULL, ARG_CONTROL},
+                {"latency-ms", required_argument, NULL, ARG_LATENCY},
+                {"pin", required_argument, NULL, ARG_PIN},
+                {"log", required_argument, NULL, ARG_LOG},
+                {"script", required_argument, NULL, ARG_SCRIPT},
+                {"fd", required_argument, NULL, ARG_FD},
+                {"list-profiles", no_argument, NULL, ARG_LIST},
+                {"help", no_argument, NULL, 'h'},
                 {},
         };
         const char *profile_name = "sim7600", *link_path = NULL, *control_path = NULL, *pin = NULL;
@@ -153,7 +163,8 @@ int main(int argc, char *argv[]) {
                         break;
                 case ARG_LIST:
                         for (size_t i = 0; i < sim_profile_count(); i++)
-                                printf("%-16s %s\n", sim_profile_get(i)->id, sim_profile_get(i)->description);
+                                printf("%-16s %s\n", sim_profile_get(i)->id,
+                                       sim_profile_get(i)->description);
                         return EXIT_SUCCESS;
                 default:
                         return 2;
@@ -199,7 +210,7 @@ int main(int argc, char *argv[]) {
         }
 
         r = sim_modem_new(app.profile, pin,
-                          &(SimModemOps){ .output = app_output, .arm_pending = app_arm_pending }, &app,
+                          &(SimModemOps){.output = app_output, .arm_pending = app_arm_pending}, &app,
                           &app.modem);
         if (r < 0) {
                 fprintf(stderr, "modem-sim: %s\n", r == -EINVAL ? "bad --pin (4-8 digits)" : strerror(-r));

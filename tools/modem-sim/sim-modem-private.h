@@ -40,7 +40,7 @@ typedef enum SimResult {
 } SimResult;
 
 typedef struct SimSent {
-        char *hex;  /* the PDU as the host sent it (with SMSC field) */
+        char *hex;              /* the PDU as the host sent it (with SMSC field) */
         char *text_mode_number; /* set for text-mode submissions */
         uint8_t mr;
 } SimSent;
@@ -122,7 +122,7 @@ struct SimModem {
         int net_report; /* 0 off, 1 delivered, 2 failed */
         uint8_t net_fail_status;
         bool storage_full;
-        int sms_busy; /* +CMS ERROR code for storage commands, 0 = ready */
+        int sms_busy;         /* +CMS ERROR code for storage commands, 0 = ready */
         char **network_queue; /* deliveries waiting for free storage (hex) */
         size_t n_network_queue;
 };

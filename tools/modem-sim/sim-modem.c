@@ -84,17 +84,17 @@ static const struct {
         int code;
         const char *text;
 } cme_texts[] = {
-        { 3, "operation not allowed" },
-        { 4, "operation not supported" },
-        { 10, "SIM not inserted" },
-        { 11, "SIM PIN required" },
-        { 12, "SIM PUK required" },
-        { 13, "SIM failure" },
-        { 14, "SIM busy" },
-        { 16, "incorrect password" },
-        { 30, "no network service" },
-        { 50, "incorrect parameters" },
-        { 100, "unknown" },
+        {3, "operation not allowed"},
+        {4, "operation not supported"},
+        {10, "SIM not inserted"},
+        {11, "SIM PIN required"},
+        {12, "SIM PUK required"},
+        {13, "SIM failure"},
+        {14, "SIM busy"},
+        {16, "incorrect password"},
+        {30, "no network service"},
+        {50, "incorrect parameters"},
+        {100, "unknown"},
 };
 
 void sim_reply_final(SimModem *m, SimResult r) {
@@ -129,13 +129,14 @@ void sim_reply_final(SimModem *m, SimResult r) {
 }
 
 bool sim_is_final_result(const char *line) {
-        static const char *const finals[] = { "OK", "ERROR", "NO CARRIER", "BUSY", "NO ANSWER",
-                                              "NO DIALTONE", "NO DIAL TONE", "CONNECT" };
+        static const char *const finals[] = {"OK",        "ERROR",       "NO CARRIER",   "BUSY",
+                                             "NO ANSWER", "NO DIALTONE", "NO DIAL TONE", "CONNECT"};
 
         for (size_t i = 0; i < sizeof(finals) / sizeof(finals[0]); i++)
                 if (strcmp(line, finals[i]) == 0)
                         return true;
-        return startswith(line, "+CME ERROR:") || startswith(line, "+CMS ERROR:") || startswith(line, "CONNECT ");
+        return startswith(line, "+CME ERROR:") || startswith(line, "+CMS ERROR:") ||
+               startswith(line, "CONNECT ");
 }
 
 /* A URC spliced into the next reply: before it, or after its first line
@@ -483,8 +484,8 @@ int sim_effective_stat(SimModem *m) {
 }
 
 static void emit_reg_urcs(SimModem *m) {
-        static const char *const names[] = { "+CREG", "+CGREG", "+CEREG" };
-        int modes[] = { m->creg_n, m->cgreg_n, m->profile->has_eps ? m->cereg_n : 0 };
+        static const char *const names[] = {"+CREG", "+CGREG", "+CEREG"};
+        int modes[] = {m->creg_n, m->cgreg_n, m->profile->has_eps ? m->cereg_n : 0};
         int stat = sim_effective_stat(m);
 
         for (int i = 0; i < 3; i++) {
@@ -611,8 +612,8 @@ static SimResult cmd_reg(SimModem *m, const char *name, int *n, char form, const
         case '?':
                 if (*n >= 2 && (stat == 1 || stat == 5)) {
                         if (m->profile->has_eps)
-                                sim_reply_linef(m, "%s: %d,%d,\"%s\",\"%s\",%d", name, *n, stat, m->lac, m->ci,
-                                                m->act);
+                                sim_reply_linef(m, "%s: %d,%d,\"%s\",\"%s\",%d", name, *n, stat, m->lac,
+                                                m->ci, m->act);
                         else
                                 sim_reply_linef(m, "%s: %d,%d,\"%s\",\"%s\"", name, *n, stat, m->lac, m->ci);
                 } else
@@ -647,7 +648,8 @@ static SimResult cmd_cops(SimModem *m, char form, const char *args) {
                 if (m->cops_format == 2)
                         sim_reply_linef(m, "+COPS: 0,2,\"00101\",%d", m->act);
                 else
-                        sim_reply_linef(m, "+COPS: 0,%d,\"%s\",%d", m->cops_format, m->operator_name, m->act);
+                        sim_reply_linef(m, "+COPS: 0,%d,\"%s\",%d", m->cops_format, m->operator_name,
+                                        m->act);
                 return SIM_RES_OK;
         case 't':
                 if (!sim_ready(m))
@@ -702,33 +704,33 @@ static const struct {
         const char *name;
         const char *read;
 } harmless[] = {
-        { "+CLIP", "+CLIP: 0,1" },
-        { "+CLIR", "+CLIR: 0,2" },
-        { "+COLP", "+COLP: 0,0" },
-        { "+CVHU", "+CVHU: 0" },
-        { "+CRC", "+CRC: 0" },
-        { "+CCWA", "+CCWA: 0" },
-        { "+CMER", "+CMER: 0,0,0,0,0" },
-        { "+CGEREP", "+CGEREP: 0,0" },
-        { "+CSCB", "+CSCB: 0,\"\",\"\"" },
-        { "+IFC", "+IFC: 0,0" },
-        { "+IPR", "+IPR: 115200" },
-        { "+ICF", "+ICF: 3,3" },
-        { "+CTZR", "+CTZR: 0" },
-        { "+CTZU", "+CTZU: 1" },
-        { "+CREG", NULL },
-        { "+CSSN", "+CSSN: 0,0" },
-        { "+CUSD", "+CUSD: 0" },
-        { "+CLCC", NULL },
-        { "+CHUP", NULL },
-        { "+CMUT", "+CMUT: 0" },
-        { "+CLVL", "+CLVL: 4" },
-        { "+CSCS", NULL },
-        { "+CPAS", NULL },
-        { "+CGDCONT", NULL },
-        { "+CGATT", "+CGATT: 1" },
-        { "+CPOL", NULL },
-        { "+CIND", NULL },
+        {"+CLIP", "+CLIP: 0,1"},
+        {"+CLIR", "+CLIR: 0,2"},
+        {"+COLP", "+COLP: 0,0"},
+        {"+CVHU", "+CVHU: 0"},
+        {"+CRC", "+CRC: 0"},
+        {"+CCWA", "+CCWA: 0"},
+        {"+CMER", "+CMER: 0,0,0,0,0"},
+        {"+CGEREP", "+CGEREP: 0,0"},
+        {"+CSCB", "+CSCB: 0,\"\",\"\""},
+        {"+IFC", "+IFC: 0,0"},
+        {"+IPR", "+IPR: 115200"},
+        {"+ICF", "+ICF: 3,3"},
+        {"+CTZR", "+CTZR: 0"},
+        {"+CTZU", "+CTZU: 1"},
+        {"+CREG", NULL},
+        {"+CSSN", "+CSSN: 0,0"},
+        {"+CUSD", "+CUSD: 0"},
+        {"+CLCC", NULL},
+        {"+CHUP", NULL},
+        {"+CMUT", "+CMUT: 0"},
+        {"+CLVL", "+CLVL: 4"},
+        {"+CSCS", NULL},
+        {"+CPAS", NULL},
+        {"+CGDCONT", NULL},
+        {"+CGATT", "+CGATT: 1"},
+        {"+CPOL", NULL},
+        {"+CIND", NULL},
 };
 
 static SimResult extended(SimModem *m, const char *cmd) {

@@ -28,8 +28,8 @@ static const struct {
         uint8_t code;
         uint16_t cp;
 } gsm7_ext[] = {
-        { 0x0A, 0x000C }, { 0x14, 0x005E }, { 0x28, 0x007B }, { 0x29, 0x007D }, { 0x2F, 0x005C },
-        { 0x3C, 0x005B }, { 0x3D, 0x007E }, { 0x3E, 0x005D }, { 0x40, 0x007C }, { 0x65, 0x20AC },
+        {0x0A, 0x000C}, {0x14, 0x005E}, {0x28, 0x007B}, {0x29, 0x007D}, {0x2F, 0x005C},
+        {0x3C, 0x005B}, {0x3D, 0x007E}, {0x3E, 0x005D}, {0x40, 0x007C}, {0x65, 0x20AC},
 };
 
 /* ---- UTF-8 ----------------------------------------------------------- */
@@ -322,7 +322,8 @@ static int rd_address(Reader *r, SimPdu *pdu) {
 
                 if (septets_unpack(v, octets, 0, n, septets) < 0)
                         return -EBADMSG;
-                return sim_gsm7_to_utf8(septets, n, pdu->number, sizeof(pdu->number), &tl) < 0 ? -EBADMSG : 0;
+                return sim_gsm7_to_utf8(septets, n, pdu->number, sizeof(pdu->number), &tl) < 0 ? -EBADMSG
+                                                                                               : 0;
         }
         if ((toa & 0x70) == 0x10 && len > 0)
                 *o++ = '+';
@@ -455,7 +456,8 @@ static int rd_user_data(Reader *r, SimPdu *pdu) {
                 pdu->ud_len = octets - hdr_octets;
                 memcpy(pdu->ud, v + hdr_octets, pdu->ud_len);
                 if (pdu->alphabet == SIM_ALPHABET_UCS2)
-                        rr = sim_ucs2_to_utf8(pdu->ud, pdu->ud_len, pdu->text, sizeof(pdu->text), &pdu->text_len);
+                        rr = sim_ucs2_to_utf8(pdu->ud, pdu->ud_len, pdu->text, sizeof(pdu->text),
+                                              &pdu->text_len);
                 else {
                         for (size_t k = 0; k < pdu->ud_len; k++)
                                 snprintf(pdu->text + 2 * k, 3, "%02X", pdu->ud[k]);
@@ -478,8 +480,8 @@ static int hex_nibble(char c) {
 int sim_pdu_decode(const char *hex, bool has_smsc, bool from_ms, SimPdu *ret) {
         uint8_t bytes[200];
         size_t n = strlen(hex);
-        Reader r = { .p = bytes };
-        SimPdu pdu = { .msg_class = -1 };
+        Reader r = {.p = bytes};
+        SimPdu pdu = {.msg_class = -1};
         const uint8_t *v;
         uint8_t u;
         int rr;
@@ -620,7 +622,7 @@ static int wr_address(Writer *w, const char *addr, int toa_override) {
                 return wr_bcd(w, d);
         }
         {
-                uint8_t septets[32], packed[32] = { 0 };
+                uint8_t septets[32], packed[32] = {0};
                 size_t n, octets;
                 int r = sim_gsm7_from_utf8(addr, strlen(addr), septets, 11, &n);
 
@@ -677,7 +679,7 @@ static int wr_user_data(Writer *w, SimAlphabet alphabet, bool concat, unsigned r
         }
         if (alphabet == SIM_ALPHABET_GSM7) {
                 size_t hdr_septets = (hl * 8 + 6) / 7, udl = hdr_septets + ud_len, octets;
-                uint8_t packed[160] = { 0 };
+                uint8_t packed[160] = {0};
 
                 if (udl > 160)
                         return -EMSGSIZE;
@@ -718,7 +720,7 @@ static uint8_t dcs_for(SimAlphabet alphabet, int msg_class) {
 }
 
 int sim_pdu_encode_deliver(const SimDeliverSpec *s, char *out, size_t size) {
-        Writer w = { 0 };
+        Writer w = {0};
         size_t smsc_octets;
         int r;
 
@@ -735,7 +737,8 @@ int sim_pdu_encode_deliver(const SimDeliverSpec *s, char *out, size_t size) {
         wr_u8(&w, s->pid);
         wr_u8(&w, dcs_for(s->alphabet, s->msg_class));
         wr_time(&w, s->time);
-        r = wr_user_data(&w, s->alphabet, s->concat, s->ref, s->ref_bits, s->total, s->seq, s->ud, s->ud_len);
+        r = wr_user_data(&w, s->alphabet, s->concat, s->ref, s->ref_bits, s->total, s->seq, s->ud,
+                         s->ud_len);
         if (r < 0)
                 return r;
         return wr_finish(&w, smsc_octets, out, size);
@@ -743,7 +746,7 @@ int sim_pdu_encode_deliver(const SimDeliverSpec *s, char *out, size_t size) {
 
 int sim_pdu_encode_submit(const char *smsc, const char *number, uint8_t mr, bool srr, SimAlphabet alphabet,
                           const uint8_t *ud, size_t ud_len, char *out, size_t size) {
-        Writer w = { 0 };
+        Writer w = {0};
         size_t smsc_octets;
         int r;
 
@@ -767,7 +770,7 @@ int sim_pdu_encode_submit(const char *smsc, const char *number, uint8_t mr, bool
 
 int sim_pdu_encode_status_report(const char *smsc, uint8_t mr, const char *recipient, uint8_t toa,
                                  int64_t scts, int64_t dt, uint8_t st, char *out, size_t size) {
-        Writer w = { 0 };
+        Writer w = {0};
         size_t smsc_octets;
         int r;
 

@@ -29,27 +29,27 @@ typedef enum SimPduType {
 
 typedef struct SimPdu {
         SimPduType type;
-        char smsc[24];    /* "+15555550100", "" when absent or empty */
-        uint8_t fo;       /* first octet */
-        uint8_t mr;       /* SUBMIT, STATUS-REPORT, COMMAND */
-        char number[48];  /* OA / DA / RA: "+digits", "digits", or UTF-8 for alphanumeric */
+        char smsc[24];   /* "+15555550100", "" when absent or empty */
+        uint8_t fo;      /* first octet */
+        uint8_t mr;      /* SUBMIT, STATUS-REPORT, COMMAND */
+        char number[48]; /* OA / DA / RA: "+digits", "digits", or UTF-8 for alphanumeric */
         uint8_t toa;
         bool alphanumeric;
         uint8_t pid, dcs;
         SimAlphabet alphabet;
-        int msg_class;    /* 0..3, -1 none */
-        uint8_t vpf;      /* SUBMIT: 0 none, 2 relative, 1 enhanced, 3 absolute */
+        int msg_class; /* 0..3, -1 none */
+        uint8_t vpf;   /* SUBMIT: 0 none, 2 relative, 1 enhanced, 3 absolute */
         uint8_t vp[7];
-        char scts[24];    /* 27.005 text form "yy/MM/dd,hh:mm:ss+zz" */
-        char dt[24];      /* STATUS-REPORT discharge time */
-        uint8_t st;       /* STATUS-REPORT TP-ST */
-        bool srr;         /* SUBMIT: status report requested; DELIVER: TP-SRI */
+        char scts[24]; /* 27.005 text form "yy/MM/dd,hh:mm:ss+zz" */
+        char dt[24];   /* STATUS-REPORT discharge time */
+        uint8_t st;    /* STATUS-REPORT TP-ST */
+        bool srr;      /* SUBMIT: status report requested; DELIVER: TP-SRI */
         bool udhi;
         bool has_concat;
         unsigned concat_ref, concat_bits, concat_total, concat_seq;
         uint8_t udh[140];
-        size_t udh_len;   /* IEs without the UDHL octet */
-        uint8_t ud[160];  /* payload after the header: septets (GSM7) or octets */
+        size_t udh_len;  /* IEs without the UDHL octet */
+        uint8_t ud[160]; /* payload after the header: septets (GSM7) or octets */
         size_t ud_len;
         char text[SIM_TEXT_MAX]; /* UTF-8 of ud (8-bit data: upper-case hex) */
         size_t text_len;
@@ -75,16 +75,16 @@ int sim_ucs2_from_utf8(const char *s, size_t len, uint8_t *out, size_t size, siz
 int sim_ucs2_to_utf8(const uint8_t *in, size_t n, char *out, size_t size, size_t *ret_len);
 
 typedef struct SimDeliverSpec {
-        const char *smsc;      /* NULL or "" for the 00 SMSC field */
-        const char *sender;    /* digits (with optional '+') or alphanumeric */
+        const char *smsc;   /* NULL or "" for the 00 SMSC field */
+        const char *sender; /* digits (with optional '+') or alphanumeric */
         SimAlphabet alphabet;
-        const uint8_t *ud;     /* septets (GSM7) or octets */
+        const uint8_t *ud; /* septets (GSM7) or octets */
         size_t ud_len;
         bool concat;
         unsigned ref, ref_bits, total, seq;
-        int64_t time;          /* SCTS, seconds since the epoch (UTC, zone +00) */
+        int64_t time; /* SCTS, seconds since the epoch (UTC, zone +00) */
         uint8_t pid;
-        int msg_class;         /* -1 none */
+        int msg_class; /* -1 none */
 } SimDeliverSpec;
 
 /* Writes the upper-case hex PDU (with SMSC field) into out.  Returns the

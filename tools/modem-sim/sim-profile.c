@@ -13,83 +13,86 @@
 #include <strings.h>
 
 static const SimVendorCmd vendor_simcom[] = {
-        { "+CICCID", "+ICCID: {iccid}" },
-        { "+CCID", "+CCID: {iccid}" },
-        { "+CPSI?", "+CPSI: LTE,Online,001-01,0x1A2B,30000001,310,EUTRAN-BAND3,1300,5,5,-94,-1038,-736,15" },
-        { "+CNMP?", "+CNMP: 2" },
-        { "+CNSMOD?", "+CNSMOD: 0,8" },
-        { "+CPCMREG?", "+CPCMREG: 0" },
-        { "+CUSBPIDSWITCH?", "+CUSBPIDSWITCH: 9001" },
-        { "+CSCLK?", "+CSCLK: 0" },
-        { NULL, NULL },
+        {"+CICCID", "+ICCID: {iccid}"},
+        {"+CCID", "+CCID: {iccid}"},
+        {"+CPSI?", "+CPSI: LTE,Online,001-01,0x1A2B,30000001,310,EUTRAN-BAND3,1300,5,5,-94,-1038,-736,15"},
+        {"+CNMP?", "+CNMP: 2"},
+        {"+CNSMOD?", "+CNSMOD: 0,8"},
+        {"+CPCMREG?", "+CPCMREG: 0"},
+        {"+CUSBPIDSWITCH?", "+CUSBPIDSWITCH: 9001"},
+        {"+CSCLK?", "+CSCLK: 0"},
+        {NULL, NULL},
 };
 
 static const SimVendorCmd vendor_sim800[] = {
-        { "+CCID", "{iccid}" },
-        { "+CSPN?", "+CSPN: \"SimNet\",0" },
-        { "+CLTS?", "+CLTS: 0" },
-        { NULL, NULL },
+        {"+CCID", "{iccid}"},
+        {"+CSPN?", "+CSPN: \"SimNet\",0"},
+        {"+CLTS?", "+CLTS: 0"},
+        {NULL, NULL},
 };
 
 static const SimVendorCmd vendor_sim7000[] = {
-        { "+CCID", "{iccid}" },
-        { "+CNMP?", "+CNMP: 2" },
-        { "+CMNB?", "+CMNB: 1" },
-        { "+CPSI?", "+CPSI: LTE CAT-M1,Online,001-01,0x1A2B,30000001,310,EUTRAN-BAND20,6300,3,3,-10,-94,-65,12" },
-        { NULL, NULL },
+        {"+CCID", "{iccid}"},
+        {"+CNMP?", "+CNMP: 2"},
+        {"+CMNB?", "+CMNB: 1"},
+        {"+CPSI?",
+         "+CPSI: LTE CAT-M1,Online,001-01,0x1A2B,30000001,310,EUTRAN-BAND20,6300,3,3,-10,-94,-65,12"},
+        {NULL, NULL},
 };
 
 static const SimVendorCmd vendor_quectel[] = {
-        { "+QCCID", "+QCCID: {iccid}" },
-        { "+CCID", "+CCID: {iccid}" },
-        { "+QINISTAT", "+QINISTAT: 7" },
-        { "+QNWINFO", "+QNWINFO: \"FDD LTE\",\"00101\",\"LTE BAND 3\",1300" },
-        { "+QSPN", "+QSPN: \"SimNet\",\"SimNet\",\"\",0,\"00101\"" },
-        { "+QCSQ", "+QCSQ: \"LTE\",-65,-94,150,-10" },
-        { "+QURCCFG=\"URCPORT\"", "+QURCCFG: \"urcport\",\"usbat\"" },
-        { "+QCFG=\"USBNET\"", "+QCFG: \"usbnet\",0" },
-        { "+QPCMV?", "+QPCMV: 0,2" },
-        { NULL, NULL },
+        {"+QCCID", "+QCCID: {iccid}"},
+        {"+CCID", "+CCID: {iccid}"},
+        {"+QINISTAT", "+QINISTAT: 7"},
+        {"+QNWINFO", "+QNWINFO: \"FDD LTE\",\"00101\",\"LTE BAND 3\",1300"},
+        {"+QSPN", "+QSPN: \"SimNet\",\"SimNet\",\"\",0,\"00101\""},
+        {"+QCSQ", "+QCSQ: \"LTE\",-65,-94,150,-10"},
+        {"+QURCCFG=\"URCPORT\"", "+QURCCFG: \"urcport\",\"usbat\""},
+        {"+QCFG=\"USBNET\"", "+QCFG: \"usbnet\",0"},
+        {"+QPCMV?", "+QPCMV: 0,2"},
+        {NULL, NULL},
 };
 
 static const SimVendorCmd vendor_huawei[] = {
-        { "^ICCID?", "^ICCID: {iccid_swapped}" },
-        { "^SYSINFO", "^SYSINFO: 2,3,0,9,1" },
-        { "^SYSINFOEX", "^SYSINFOEX: 2,3,0,1,,6,\"LTE\",101,\"LTE FDD\"" },
-        { "^HCSQ?", "^HCSQ: \"LTE\",52,46,147,20" },
-        { "^CURC?", "^CURC: 1" },
-        { "^SYSCFGEX?", "^SYSCFGEX: \"00\",3FFFFFFF,1,2,7FFFFFFFFFFFFFFF" },
-        { "^CVOICE?", "^CVOICE: 0,8000,16,20" },
-        { "^DDSETEX=2", NULL },
-        { NULL, NULL },
+        {"^ICCID?", "^ICCID: {iccid_swapped}"},
+        {"^SYSINFO", "^SYSINFO: 2,3,0,9,1"},
+        {"^SYSINFOEX", "^SYSINFOEX: 2,3,0,1,,6,\"LTE\",101,\"LTE FDD\""},
+        {"^HCSQ?", "^HCSQ: \"LTE\",52,46,147,20"},
+        {"^CURC?", "^CURC: 1"},
+        {"^SYSCFGEX?", "^SYSCFGEX: \"00\",3FFFFFFF,1,2,7FFFFFFFFFFFFFFF"},
+        {"^CVOICE?", "^CVOICE: 0,8000,16,20"},
+        {"^DDSETEX=2", NULL},
+        {NULL, NULL},
 };
 
 static const SimVendorCmd vendor_sierra[] = {
-        { "!ICCID?", "ICCID: {iccid}" },
-        { "!GSTATUS?", "!GSTATUS: \nCurrent Time:  1000\t\tTemperature: 38\nMode:          ONLINE\t\tSystem mode:  LTE" },
-        { "!SELRAT?", "!SELRAT: 00, Automatic" },
-        { "+CCID", "+CCID: {iccid}" },
-        { NULL, NULL },
+        {"!ICCID?", "ICCID: {iccid}"},
+        {"!GSTATUS?",
+         "!GSTATUS: \nCurrent Time:  1000\t\tTemperature: 38\nMode:          ONLINE\t\tSystem mode:  LTE"},
+        {"!SELRAT?", "!SELRAT: 00, Automatic"},
+        {"+CCID", "+CCID: {iccid}"},
+        {NULL, NULL},
 };
 
 static const SimVendorCmd vendor_ublox[] = {
-        { "+CCID", "+CCID: {iccid}" },
-        { "+URAT?", "+URAT: 1,2" },
-        { "+UPSV?", "+UPSV: 0" },
-        { NULL, NULL },
+        {"+CCID", "+CCID: {iccid}"},
+        {"+URAT?", "+URAT: 1,2"},
+        {"+UPSV?", "+UPSV: 0"},
+        {NULL, NULL},
 };
 
 static const SimVendorCmd vendor_telit[] = {
-        { "#CCID", "#CCID: {iccid}" },
-        { "+ICCID", "+ICCID: {iccid}" },
-        { "#CIMI", "#CIMI: {imsi}" },
-        { "#RFSTS", "#RFSTS: \"001 01\",1300,-94,-65,-10,1A2B,FF,0,1280,19,3,30000001,\"{imsi}\",\"SimNet\",3,3" },
-        { "#QSS?", "#QSS: 0,1" },
-        { NULL, NULL },
+        {"#CCID", "#CCID: {iccid}"},
+        {"+ICCID", "+ICCID: {iccid}"},
+        {"#CIMI", "#CIMI: {imsi}"},
+        {"#RFSTS",
+         "#RFSTS: \"001 01\",1300,-94,-65,-10,1A2B,FF,0,1280,19,3,30000001,\"{imsi}\",\"SimNet\",3,3"},
+        {"#QSS?", "#QSS: 0,1"},
+        {NULL, NULL},
 };
 
 static const SimVendorCmd vendor_none[] = {
-        { NULL, NULL },
+        {NULL, NULL},
 };
 
 static const SimProfile profiles[] = {
@@ -100,7 +103,8 @@ static const SimProfile profiles[] = {
                 .model = "SIMCOM_SIM7600E-H",
                 .revision = "LE20B04SIM7600M22",
                 .cgmr_prefix = "+CGMR: ",
-                .ati = "Manufacturer: SIMCOM INCORPORATED\nModel: SIMCOM_SIM7600E-H\nRevision: SIM7600M22_V2.0\nIMEI: {imei}\n+GCAP: +CGSM",
+                .ati = "Manufacturer: SIMCOM INCORPORATED\nModel: SIMCOM_SIM7600E-H\nRevision: "
+                       "SIM7600M22_V2.0\nIMEI: {imei}\n+GCAP: +CGSM",
                 .gcap = "+GCAP: +CGSM",
                 .imei = "351234560000010",
                 .imsi = "001010000000001",
@@ -110,7 +114,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "2,1,0,0,0",
                 .vendor = vendor_simcom,
                 .index_base = 0,
-                .sm_total = 255, .me_total = 255, .sr_total = 100,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 100,
                 .has_eps = true,
         },
         {
@@ -130,7 +136,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "2,1,0,0,0",
                 .vendor = vendor_quectel,
                 .index_base = 0,
-                .sm_total = 255, .me_total = 255, .sr_total = 100,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 100,
                 .has_eps = true,
         },
         {
@@ -140,7 +148,8 @@ static const SimProfile profiles[] = {
                 .model = "ME909s-120",
                 .revision = "11.617.01.00.00",
                 .cgmr_prefix = "",
-                .ati = "Manufacturer: Huawei Technologies Co., Ltd.\nModel: ME909s-120\nRevision: 11.617.01.00.00\nIMEI: {imei}\n+GCAP: +CGSM,+DS,+ES",
+                .ati = "Manufacturer: Huawei Technologies Co., Ltd.\nModel: ME909s-120\nRevision: "
+                       "11.617.01.00.00\nIMEI: {imei}\n+GCAP: +CGSM,+DS,+ES",
                 .gcap = "+GCAP: +CGSM,+DS,+ES",
                 .imei = "351234560000036",
                 .imsi = "001010000000003",
@@ -151,7 +160,9 @@ static const SimProfile profiles[] = {
                 .vendor = vendor_huawei,
                 .periodic_urcs = "^RSSI: {rssi}\n^MODE: 7,6\n^SRVST: 2\n^HCSQ: \"LTE\",52,46,147,20",
                 .index_base = 0,
-                .sm_total = 255, .me_total = 255, .sr_total = 100,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 100,
                 .has_eps = true,
         },
         {
@@ -171,7 +182,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "1,1,0,0,0",
                 .vendor = vendor_sim800,
                 .index_base = 1,
-                .sm_total = 255, .me_total = 255, .sr_total = 50,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 50,
                 .has_eps = false,
         },
         {
@@ -191,7 +204,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "2,1,0,0,0",
                 .vendor = vendor_sim7000,
                 .index_base = 0,
-                .sm_total = 255, .me_total = 255, .sr_total = 50,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 50,
                 .has_eps = true,
         },
         {
@@ -211,7 +226,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "2,1,0,0,0",
                 .vendor = vendor_quectel,
                 .index_base = 0,
-                .sm_total = 255, .me_total = 255, .sr_total = 100,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 100,
                 .has_eps = true,
         },
         {
@@ -231,7 +248,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "2,1,0,0,0",
                 .vendor = vendor_quectel,
                 .index_base = 0,
-                .sm_total = 255, .me_total = 255, .sr_total = 100,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 100,
                 .has_eps = true,
         },
         {
@@ -241,7 +260,9 @@ static const SimProfile profiles[] = {
                 .model = "MC7455",
                 .revision = "SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 22:31:15",
                 .cgmr_prefix = "",
-                .ati = "Manufacturer: Sierra Wireless, Incorporated\nModel: MC7455\nRevision: SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 22:31:15\nMEID: 35123456000008\nIMEI: {imei}\nIMEI SV: 21\nFSN: LQ000000000001\n+GCAP: +CGSM",
+                .ati = "Manufacturer: Sierra Wireless, Incorporated\nModel: MC7455\nRevision: "
+                       "SWI9X30C_02.24.05.06 r7040 CARMD-EV-FRMWR2 2017/05/19 22:31:15\nMEID: "
+                       "35123456000008\nIMEI: {imei}\nIMEI SV: 21\nFSN: LQ000000000001\n+GCAP: +CGSM",
                 .gcap = "+GCAP: +CGSM",
                 .imei = "351234560000085",
                 .imsi = "001010000000008",
@@ -251,7 +272,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "0,0,0,0,0",
                 .vendor = vendor_sierra,
                 .index_base = 0,
-                .sm_total = 255, .me_total = 255, .sr_total = 50,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 50,
                 .has_eps = true,
         },
         {
@@ -271,7 +294,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "1,0,0,0,0",
                 .vendor = vendor_ublox,
                 .index_base = 1,
-                .sm_total = 255, .me_total = 255, .sr_total = 50,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 50,
                 .unknown_cme = true,
                 .has_eps = true,
         },
@@ -292,7 +317,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "0,0,0,0,0",
                 .vendor = vendor_telit,
                 .index_base = 1,
-                .sm_total = 255, .me_total = 255, .sr_total = 50,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 50,
                 .unknown_cme = true,
                 .has_eps = true,
         },
@@ -313,7 +340,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "0,0,0,0,0",
                 .vendor = vendor_none,
                 .index_base = 1,
-                .sm_total = 255, .me_total = 255, .sr_total = 50,
+                .sm_total = 255,
+                .me_total = 255,
+                .sr_total = 50,
                 .has_eps = true,
         },
         {
@@ -333,7 +362,9 @@ static const SimProfile profiles[] = {
                 .cnmi_default = "0,0,0,0,0",
                 .vendor = vendor_none,
                 .index_base = 1,
-                .sm_total = 10, .me_total = 10, .sr_total = 10,
+                .sm_total = 10,
+                .me_total = 10,
+                .sr_total = 10,
                 .silent = true,
         },
 };

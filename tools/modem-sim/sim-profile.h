@@ -35,9 +35,9 @@ typedef struct SimProfile {
         const char *periodic_urcs;  /* '\n' separated, sent every periodic interval when enabled */
         unsigned index_base;        /* first message index: 0 or 1 */
         unsigned sm_total, me_total, sr_total;
-        bool silent;        /* never answers anything, not even echo */
-        bool unknown_cme;   /* unknown command -> +CME ERROR: 100 when CMEE>0, else ERROR */
-        bool has_eps;       /* answers AT+CEREG */
+        bool silent;      /* never answers anything, not even echo */
+        bool unknown_cme; /* unknown command -> +CME ERROR: 100 when CMEE>0, else ERROR */
+        bool has_eps;     /* answers AT+CEREG */
 } SimProfile;
 
 /* NULL when unknown. */

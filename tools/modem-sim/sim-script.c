@@ -41,7 +41,7 @@ static int add_entry(SimScript *s, const char *tx) {
         if (!p)
                 return -ENOMEM;
         s->e = p;
-        p[s->n] = (SimScriptEntry){ 0 };
+        p[s->n] = (SimScriptEntry){0};
         if (tx) {
                 p[s->n].tx = strdup(tx);
                 if (!p[s->n].tx)

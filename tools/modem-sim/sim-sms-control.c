@@ -38,7 +38,8 @@ typedef struct DeliverOpts {
         const char *sender;
 } DeliverOpts;
 
-static int parse_opts(SimModem *m, const char *const *w, size_t n, size_t *i, DeliverOpts *o, const char **ret_err) {
+static int parse_opts(SimModem *m, const char *const *w, size_t n, size_t *i, DeliverOpts *o,
+                      const char **ret_err) {
         char *end;
 
         o->msg_class = -1;
@@ -56,7 +57,8 @@ static int parse_opts(SimModem *m, const char *const *w, size_t n, size_t *i, De
                         o->ref16 = true;
                 else if (streq(a, "--raw"))
                         o->raw = true;
-                else if (v && (streq(a, "--parts") || streq(a, "--ref") || streq(a, "--class") || streq(a, "--dup"))) {
+                else if (v && (streq(a, "--parts") || streq(a, "--ref") || streq(a, "--class") ||
+                               streq(a, "--dup"))) {
                         unsigned long x = strtoul(v, &end, 0);
                         if (*end || !*v || x > 65535) {
                                 *ret_err = "bad number";
@@ -109,8 +111,8 @@ static int parse_opts(SimModem *m, const char *const *w, size_t n, size_t *i, De
 static unsigned next_ref = 1;
 
 /* Splits text into DELIVER PDUs per the options; returns the count. */
-static int build_parts(const char *sender, const char *text, const DeliverOpts *o, int64_t now, char (*pdus)[400],
-                       size_t max, const char **ret_err) {
+static int build_parts(const char *sender, const char *text, const DeliverOpts *o, int64_t now,
+                       char (*pdus)[400], size_t max, const char **ret_err) {
         uint8_t units[SIM_PROMPT_MAX * 2];
         size_t n_units = 0, unit = 1, per, total;
         size_t bounds[256];
@@ -156,7 +158,8 @@ static int build_parts(const char *sender, const char *text, const DeliverOpts *
                                 size_t end = pos + per < n_units ? pos + per : n_units;
                                 if (alpha == SIM_ALPHABET_GSM7 && end < n_units && units[end - 1] == 0x1B)
                                         end--;
-                                if (alpha == SIM_ALPHABET_UCS2 && end < n_units && (units[end - 2] & 0xFC) == 0xD8)
+                                if (alpha == SIM_ALPHABET_UCS2 && end < n_units &&
+                                    (units[end - 2] & 0xFC) == 0xD8)
                                         end -= 2;
                                 if (total + 1 > 255 || total + 1 > max) {
                                         *ret_err = "text too long";
@@ -174,18 +177,18 @@ static int build_parts(const char *sender, const char *text, const DeliverOpts *
         ref = o->have_ref ? o->ref : (o->ref16 ? (next_ref++ & 0xFFFF) : (next_ref++ & 0xFF));
         for (size_t k = 0; k < total; k++) {
                 bool concat = total > 1 || o->have_ref || o->parts > 0;
-                int len = sim_pdu_encode_deliver(&(SimDeliverSpec){ .smsc = o->smsc,
-                                                                    .sender = sender,
-                                                                    .alphabet = alpha,
-                                                                    .ud = units + bounds[k],
-                                                                    .ud_len = bounds[k + 1] - bounds[k],
-                                                                    .concat = concat,
-                                                                    .ref = ref,
-                                                                    .ref_bits = o->ref16 ? 16 : 8,
-                                                                    .total = (unsigned)total,
-                                                                    .seq = (unsigned)k + 1,
-                                                                    .time = now,
-                                                                    .msg_class = o->msg_class },
+                int len = sim_pdu_encode_deliver(&(SimDeliverSpec){.smsc = o->smsc,
+                                                                   .sender = sender,
+                                                                   .alphabet = alpha,
+                                                                   .ud = units + bounds[k],
+                                                                   .ud_len = bounds[k + 1] - bounds[k],
+                                                                   .concat = concat,
+                                                                   .ref = ref,
+                                                                   .ref_bits = o->ref16 ? 16 : 8,
+                                                                   .total = (unsigned)total,
+                                                                   .seq = (unsigned)k + 1,
+                                                                   .time = now,
+                                                                   .msg_class = o->msg_class},
                                                  pdus[k], sizeof(pdus[k]));
                 if (len < 0) {
                         *ret_err = len == -EINVAL ? "bad sender" : "part too long";
@@ -231,10 +234,11 @@ static int parse_order(const char *spec, size_t total, size_t *order, size_t max
         return (int)n;
 }
 
-static int ctl_deliver(SimModem *m, const char *const *w, size_t n, FILE *out, bool encode_only, const char **ret_err) {
+static int ctl_deliver(SimModem *m, const char *const *w, size_t n, FILE *out, bool encode_only,
+                       const char **ret_err) {
         static char pdus[255][400];
         size_t order[512];
-        DeliverOpts o = { 0 };
+        DeliverOpts o = {0};
         _cleanup_free_ char *text = NULL, *ind = NULL;
         size_t tl = 0, ind_len = 0, i = 2;
         const char *sender;
@@ -284,7 +288,7 @@ static int ctl_deliver(SimModem *m, const char *const *w, size_t n, FILE *out, b
 }
 
 static int ctl_inject_pdu(SimModem *m, const char *const *w, size_t n, FILE *out, const char **ret_err) {
-        DeliverOpts o = { 0 };
+        DeliverOpts o = {0};
         _cleanup_free_ char *ind = NULL, *hex = NULL;
         size_t ind_len = 0, i = 3;
         SimPdu p;
@@ -321,11 +325,13 @@ static int ctl_inject_pdu(SimModem *m, const char *const *w, size_t n, FILE *out
                                 *ret_err = "SR storage full";
                                 return -ENOSPC;
                         }
-                        k = snprintf(framed, sizeof(framed), "\r\n+CDSI: \"SR\",%u\r\n", slot + sim_sms_index_base(m));
+                        k = snprintf(framed, sizeof(framed), "\r\n+CDSI: \"SR\",%u\r\n",
+                                     slot + sim_sms_index_base(m));
                         fprintf(out, "SR %u\n", slot + sim_sms_index_base(m));
                 } else {
-                        unsigned smsc = (unsigned)strtoul((char[]){ hex[0], hex[1], 0 }, NULL, 16);
-                        k = snprintf(framed, sizeof(framed), "\r\n+CDS: %zu\r\n%s\r\n", strlen(hex) / 2 - smsc - 1, hex);
+                        unsigned smsc = (unsigned)strtoul((char[]){hex[0], hex[1], 0}, NULL, 16);
+                        k = snprintf(framed, sizeof(framed), "\r\n+CDS: %zu\r\n%s\r\n",
+                                     strlen(hex) / 2 - smsc - 1, hex);
                 }
                 if (k > 0 && (size_t)k < sizeof(framed))
                         sim_sms_indicate(m, framed, (size_t)k);
@@ -337,7 +343,7 @@ static int ctl_inject_pdu(SimModem *m, const char *const *w, size_t n, FILE *out
 }
 
 static int ctl_burst(SimModem *m, const char *const *w, size_t n, FILE *out, const char **ret_err) {
-        DeliverOpts o = { 0 };
+        DeliverOpts o = {0};
         _cleanup_free_ char *ind = NULL;
         size_t ind_len = 0, i = 3;
         unsigned long count;
@@ -359,7 +365,8 @@ static int ctl_burst(SimModem *m, const char *const *w, size_t n, FILE *out, con
                 single.parts = 0;
                 single.have_ref = false;
                 snprintf(text, sizeof(text), "Burst message %lu of %lu", k + 1, count);
-                if (build_parts(o.sender ? o.sender : "+15555550123", text, &single, sim_now(m), pdus, 1, ret_err) < 0)
+                if (build_parts(o.sender ? o.sender : "+15555550123", text, &single, sim_now(m), pdus, 1,
+                                ret_err) < 0)
                         return -EINVAL;
                 r = sim_sms_deliver_one(m, pdus[0], o.mode, o.mem, &ind, &ind_len, NULL);
                 if (r == -ENOSPC)
@@ -387,7 +394,8 @@ static void print_sent_joined(SimModem *m, FILE *out) {
                 char text[255 * 160 * 3];
                 size_t tl = 0;
 
-                if (done[i] || sim_pdu_decode(m->sent[i].hex, true, true, &p) < 0 || p.type != SIM_PDU_SUBMIT)
+                if (done[i] || sim_pdu_decode(m->sent[i].hex, true, true, &p) < 0 ||
+                    p.type != SIM_PDU_SUBMIT)
                         continue;
                 done[i] = true;
                 if (!p.has_concat) {
@@ -398,8 +406,9 @@ static void print_sent_joined(SimModem *m, FILE *out) {
                 }
                 for (unsigned seq = 1; seq <= p.concat_total; seq++)
                         for (size_t k = i; k < m->n_sent; k++) {
-                                if ((k != i && done[k]) || sim_pdu_decode(m->sent[k].hex, true, true, &q) < 0 ||
-                                    !q.has_concat || q.concat_ref != p.concat_ref || q.concat_bits != p.concat_bits ||
+                                if ((k != i && done[k]) ||
+                                    sim_pdu_decode(m->sent[k].hex, true, true, &q) < 0 || !q.has_concat ||
+                                    q.concat_ref != p.concat_ref || q.concat_bits != p.concat_bits ||
                                     q.concat_total != p.concat_total || q.concat_seq != seq ||
                                     strcmp(q.number, p.number) != 0)
                                         continue;
@@ -428,7 +437,8 @@ static void print_sent_joined(SimModem *m, FILE *out) {
 }
 
 static const char sms_help[] =
-        "sms deliver <sender> <text> [--ucs2] [--parts N] [--ref R] [--ref16] [--order reverse|shuffle|3,1,2]\n"
+        "sms deliver <sender> <text> [--ucs2] [--parts N] [--ref R] [--ref16] [--order "
+        "reverse|shuffle|3,1,2]\n"
         "            [--dup SEQ] [--class C] [--mem SM|ME] [--mode cmti|cmt] [--smsc NUM]\n"
         "sms encode <sender> <text> [same options]   print the DELIVER PDUs, deliver nothing\n"
         "sms inject-pdu <hex> [--mode cmti|cmt] [--mem M] [--raw]\n"
@@ -441,7 +451,8 @@ static const char sms_help[] =
         "sms busy [on|off] [code]         storage commands answer +CMS ERROR: code (500)\n"
         "net report on|off|fail [status]\n";
 
-int sim_sms_control(SimModem *m, const char *line, const char *const *w, size_t n, FILE *out, const char **ret_err) {
+int sim_sms_control(SimModem *m, const char *line, const char *const *w, size_t n, FILE *out,
+                    const char **ret_err) {
         if (streq(w[0], "net")) {
                 if (n >= 3 && streq(w[1], "report")) {
                         if (streq(w[2], "on"))
@@ -580,8 +591,8 @@ int sim_sms_control(SimModem *m, const char *line, const char *const *w, size_t 
                 uint8_t toa = 0x91;
                 int r;
 
-                if (n < 4 || (mr = strtoul(w[2], &e1, 0), *e1) || mr > 255 || (st = strtoul(w[3], &e2, 0), *e2) ||
-                    st > 255) {
+                if (n < 4 || (mr = strtoul(w[2], &e1, 0), *e1) || mr > 255 ||
+                    (st = strtoul(w[3], &e2, 0), *e2) || st > 255) {
                         *ret_err = "usage: sms report <mr> <status> [--to NUMBER]";
                         return -EINVAL;
                 }
@@ -591,7 +602,8 @@ int sim_sms_control(SimModem *m, const char *line, const char *const *w, size_t 
                         /* the most recent message sent with that reference */
                         for (size_t i = m->n_sent; i-- > 0;) {
                                 static SimPdu p;
-                                if (m->sent[i].mr == mr && sim_pdu_decode(m->sent[i].hex, true, true, &p) >= 0) {
+                                if (m->sent[i].mr == mr &&
+                                    sim_pdu_decode(m->sent[i].hex, true, true, &p) >= 0) {
                                         to = p.number;
                                         toa = p.toa;
                                         break;

@@ -30,7 +30,7 @@ enum {
 };
 
 static void cnmi_default(SimModem *m) {
-        int v[5] = { 0 };
+        int v[5] = {0};
 
         if (sscanf(m->profile->cnmi_default ? m->profile->cnmi_default : "", "%d,%d,%d,%d,%d", &v[0], &v[1],
                    &v[2], &v[3], &v[4]) != 5)
@@ -119,7 +119,8 @@ static bool parse_index(SimModem *m, const char *s, SimMem mem, unsigned *ret) {
                 return false;
         errno = 0;
         v = strtol(s, &end, 10);
-        if (errno || *end || v < (long)sim_sms_index_base(m) || v - (long)sim_sms_index_base(m) >= (long)m->storage.total[mem])
+        if (errno || *end || v < (long)sim_sms_index_base(m) ||
+            v - (long)sim_sms_index_base(m) >= (long)m->storage.total[mem])
                 return false;
         *ret = (unsigned)(v - (long)sim_sms_index_base(m));
         return true;
@@ -169,7 +170,8 @@ static void list_slot(SimModem *m, SimMem mem, unsigned k, bool cmgr) {
                 sim_reply_line(m, "");
         } else if (p.type == SIM_PDU_STATUS_REPORT) {
                 sim_reply_linef(m, "%s%s\"%s\",%u,%u,\"%s\",%u,\"%s\",\"%s\",%u", prefix, idx,
-                                sim_stat_to_string(s->stat), p.fo, p.mr, p.number, p.toa, p.scts, p.dt, p.st);
+                                sim_stat_to_string(s->stat), p.fo, p.mr, p.number, p.toa, p.scts, p.dt,
+                                p.st);
         } else {
                 char data[SIM_TEXT_MAX * 2];
 
@@ -179,14 +181,14 @@ static void list_slot(SimModem *m, SimMem mem, unsigned k, bool cmgr) {
                                         p.number);
                 else if (cmgr && m->csdh)
                         sim_reply_linef(m, "%s\"%s\",\"%s\",,\"%s\",%u,%u,%u,%u,\"%s\",%u,%zu", prefix,
-                                        sim_stat_to_string(s->stat), p.number, p.scts, p.toa, p.fo, p.pid, p.dcs,
-                                        p.smsc, toa_of(p.smsc), p.ud_len);
+                                        sim_stat_to_string(s->stat), p.number, p.scts, p.toa, p.fo, p.pid,
+                                        p.dcs, p.smsc, toa_of(p.smsc), p.ud_len);
                 else if (m->csdh)
                         sim_reply_linef(m, "%s%s\"%s\",\"%s\",,\"%s\",%u,%zu", prefix, idx,
                                         sim_stat_to_string(s->stat), p.number, p.scts, p.toa, p.ud_len);
                 else
-                        sim_reply_linef(m, "%s%s\"%s\",\"%s\",,\"%s\"", prefix, idx, sim_stat_to_string(s->stat),
-                                        p.number, p.scts);
+                        sim_reply_linef(m, "%s%s\"%s\",\"%s\",,\"%s\"", prefix, idx,
+                                        sim_stat_to_string(s->stat), p.number, p.scts);
                 sim_reply_line(m, data);
         }
         if (s->stat == SIM_STAT_REC_UNREAD)
@@ -202,7 +204,9 @@ static SimResult cmd_cmgl(SimModem *m, char form, const char *args) {
                 if (m->cmgf == 0)
                         sim_reply_line(m, "+CMGL: (0-4)");
                 else
-                        sim_reply_line(m, "+CMGL: (\"REC UNREAD\",\"REC READ\",\"STO UNSENT\",\"STO SENT\",\"ALL\")");
+                        sim_reply_line(
+                                m,
+                                "+CMGL: (\"REC UNREAD\",\"REC READ\",\"STO UNSENT\",\"STO SENT\",\"ALL\")");
                 return SIM_RES_OK;
         }
         if (form == '?')
@@ -246,14 +250,14 @@ static SimResult cmd_cmgr(SimModem *m, char form, const char *args) {
         return SIM_RES_OK;
 }
 
-
 static SimResult cmd_cmgd(SimModem *m, char form, const char *args) {
         SimArgs a;
         unsigned k = 0;
         long flag = 0;
 
         if (form == 't') {
-                sim_reply_linef(m, "+CMGD: (%u-%u),(0-4)", sim_sms_index_base(m), m->storage.total[m->mem[0]] - 1 + sim_sms_index_base(m));
+                sim_reply_linef(m, "+CMGD: (%u-%u),(0-4)", sim_sms_index_base(m),
+                                m->storage.total[m->mem[0]] - 1 + sim_sms_index_base(m));
                 return SIM_RES_OK;
         }
         if (form != '=' || sim_args_parse(args, &a) < 1 || a.n > 2)
@@ -279,11 +283,12 @@ static SimResult cmd_cpms(SimModem *m, char form, const char *args) {
                 return SIM_RES_OK;
         }
         if (form == '?') {
-                sim_reply_linef(m, "+CPMS: \"%s\",%u,%u,\"%s\",%u,%u,\"%s\",%u,%u", sim_mem_to_string(m->mem[0]),
-                                sim_storage_used(&m->storage, m->mem[0]), m->storage.total[m->mem[0]],
-                                sim_mem_to_string(m->mem[1]), sim_storage_used(&m->storage, m->mem[1]),
-                                m->storage.total[m->mem[1]], sim_mem_to_string(m->mem[2]),
-                                sim_storage_used(&m->storage, m->mem[2]), m->storage.total[m->mem[2]]);
+                sim_reply_linef(m, "+CPMS: \"%s\",%u,%u,\"%s\",%u,%u,\"%s\",%u,%u",
+                                sim_mem_to_string(m->mem[0]), sim_storage_used(&m->storage, m->mem[0]),
+                                m->storage.total[m->mem[0]], sim_mem_to_string(m->mem[1]),
+                                sim_storage_used(&m->storage, m->mem[1]), m->storage.total[m->mem[1]],
+                                sim_mem_to_string(m->mem[2]), sim_storage_used(&m->storage, m->mem[2]),
+                                m->storage.total[m->mem[2]]);
                 return SIM_RES_OK;
         }
         if (form != '=' || sim_args_parse(args, &a) < 1 || a.n > 3)
@@ -297,13 +302,14 @@ static SimResult cmd_cpms(SimModem *m, char form, const char *args) {
         }
         memcpy(m->mem, mems, sizeof(mems));
         sim_reply_linef(m, "+CPMS: %u,%u,%u,%u,%u,%u", sim_storage_used(&m->storage, mems[0]),
-                        m->storage.total[mems[0]], sim_storage_used(&m->storage, mems[1]), m->storage.total[mems[1]],
-                        sim_storage_used(&m->storage, mems[2]), m->storage.total[mems[2]]);
+                        m->storage.total[mems[0]], sim_storage_used(&m->storage, mems[1]),
+                        m->storage.total[mems[1]], sim_storage_used(&m->storage, mems[2]),
+                        m->storage.total[mems[2]]);
         return SIM_RES_OK;
 }
 
 static SimResult cmd_cnmi(SimModem *m, char form, const char *args) {
-        static const long max[5] = { 3, 3, 3, 2, 1 };
+        static const long max[5] = {3, 3, 3, 2, 1};
         SimArgs a;
         int v[5];
 
@@ -356,7 +362,8 @@ static SimResult cmd_cmgs_cmgw(SimModem *m, bool write, char form, const char *a
         } else {
                 const char *num = a.v[0];
                 if (!*num || strlen(num) >= sizeof(m->prompt_number) ||
-                    strspn(num[0] == '+' ? num + 1 : num, "0123456789") != strlen(num[0] == '+' ? num + 1 : num))
+                    strspn(num[0] == '+' ? num + 1 : num, "0123456789") !=
+                            strlen(num[0] == '+' ? num + 1 : num))
                         return cms(m, CMS_INVALID_TEXT);
                 snprintf(m->prompt_number, sizeof(m->prompt_number), "%s", num);
                 m->prompt = write ? SIM_PROMPT_CMGW_TEXT : SIM_PROMPT_CMGS_TEXT;
@@ -435,9 +442,10 @@ int sim_sms_command(SimModem *m, const char *name, char form, const char *args, 
         if (streq(name, "+CSMP")) {
                 *ret = SIM_RES_OK;
                 if (form == '?')
-                        sim_reply_linef(m, "+CSMP: %d,%d,%d,%d", m->csmp_fo, m->csmp_vp, m->csmp_pid, m->csmp_dcs);
+                        sim_reply_linef(m, "+CSMP: %d,%d,%d,%d", m->csmp_fo, m->csmp_vp, m->csmp_pid,
+                                        m->csmp_dcs);
                 else if (form == '=' && sim_args_parse(args, &a) >= 1) {
-                        long x[4] = { m->csmp_fo, m->csmp_vp, m->csmp_pid, m->csmp_dcs };
+                        long x[4] = {m->csmp_fo, m->csmp_vp, m->csmp_pid, m->csmp_dcs};
                         for (size_t i = 0; i < a.n && i < 4; i++)
                                 if (a.v[i][0] && !sim_arg_int(&a, i, 0, 255, &x[i]))
                                         *ret = SIM_RES_ERROR;
@@ -476,9 +484,9 @@ int sim_sms_command(SimModem *m, const char *name, char form, const char *args, 
                 return 0;
         }
 
-        if (!streq(name, "+CMGL") && !streq(name, "+CMGR") && !streq(name, "+CMGD") && !streq(name, "+CPMS") &&
-            !streq(name, "+CNMI") && !streq(name, "+CMGS") && !streq(name, "+CMGW") && !streq(name, "+CNMA") &&
-            !streq(name, "+CMSS"))
+        if (!streq(name, "+CMGL") && !streq(name, "+CMGR") && !streq(name, "+CMGD") &&
+            !streq(name, "+CPMS") && !streq(name, "+CNMI") && !streq(name, "+CMGS") &&
+            !streq(name, "+CMGW") && !streq(name, "+CNMA") && !streq(name, "+CMSS"))
                 return -ENOENT;
 
         if (!sim_ready(m) && form != 't') {
@@ -522,7 +530,7 @@ int sim_sms_command(SimModem *m, const char *name, char form, const char *args, 
                         SimSent *n = realloc(m->sent, (m->n_sent + 1) * sizeof(SimSent));
                         if (n) {
                                 m->sent = n;
-                                m->sent[m->n_sent++] = (SimSent){ .hex = strdup(s->hex), .mr = mr };
+                                m->sent[m->n_sent++] = (SimSent){.hex = strdup(s->hex), .mr = mr};
                         }
                         s->stat = SIM_STAT_STO_SENT;
                         sim_reply_linef(m, "+CMSS: %u", mr);
@@ -536,7 +544,8 @@ int sim_sms_command(SimModem *m, const char *name, char form, const char *args, 
 
 /* Emits (after SIM_REPORT_DELAY_USEC) the status report for message mr
  * sent to recipient, routed per +CNMI <ds>. */
-int sim_sms_status_report(SimModem *m, uint8_t mr, const char *recipient, uint8_t toa, uint8_t st, bool later) {
+int sim_sms_status_report(SimModem *m, uint8_t mr, const char *recipient, uint8_t toa, uint8_t st,
+                          bool later) {
         char hex[128], framed[512];
         int64_t now = sim_now(m);
         int len, n = 0;
@@ -549,15 +558,17 @@ int sim_sms_status_report(SimModem *m, uint8_t mr, const char *recipient, uint8_
                 if (m->cmgf == 0)
                         n = snprintf(framed, sizeof(framed), "\r\n+CDS: %d\r\n%s\r\n", len, hex);
                 else if (sim_pdu_decode(hex, true, false, &p) >= 0)
-                        n = snprintf(framed, sizeof(framed), "\r\n+CDS: %u,%u,\"%s\",%u,\"%s\",\"%s\",%u\r\n", p.fo,
-                                     p.mr, p.number, p.toa, p.scts, p.dt, p.st);
+                        n = snprintf(framed, sizeof(framed),
+                                     "\r\n+CDS: %u,%u,\"%s\",%u,\"%s\",\"%s\",%u\r\n", p.fo, p.mr, p.number,
+                                     p.toa, p.scts, p.dt, p.st);
                 if (m->csms == 1)
                         m->cnma_expected = true;
         } else if (m->cnmi[3] == 2) {
                 unsigned slot;
                 if (sim_storage_add(&m->storage, SIM_MEM_SR, SIM_STAT_REC_UNREAD, hex, &slot) < 0)
                         return -ENOSPC;
-                n = snprintf(framed, sizeof(framed), "\r\n+CDSI: \"SR\",%u\r\n", slot + sim_sms_index_base(m));
+                n = snprintf(framed, sizeof(framed), "\r\n+CDSI: \"SR\",%u\r\n",
+                             slot + sim_sms_index_base(m));
         } else
                 return 0; /* <ds>=0: no report routed to the host */
         if (n <= 0 || (size_t)n >= sizeof(framed))
@@ -587,7 +598,8 @@ static void record_sent(SimModem *m, const char *hex, const char *text_number, u
 static void after_send(SimModem *m, const SimPdu *p, uint8_t mr) {
         if (!p->srr || m->net_report == 0)
                 return;
-        (void)sim_sms_status_report(m, mr, p->number, p->toa, m->net_report == 1 ? 0x00 : m->net_fail_status, true);
+        (void)sim_sms_status_report(m, mr, p->number, p->toa, m->net_report == 1 ? 0x00 : m->net_fail_status,
+                                    true);
 }
 
 static void finish(SimModem *m, SimResult r) {
@@ -613,7 +625,7 @@ void sim_sms_prompt_done(SimModem *m, const char *data, size_t len) {
                 }
                 /* <length> counts TPDU octets, the SMSC field excluded (27.005 3.5.1). */
                 {
-                        unsigned smsc_len = (unsigned)strtoul((char[]){ hex[0], hex[1], 0 }, NULL, 16);
+                        unsigned smsc_len = (unsigned)strtoul((char[]){hex[0], hex[1], 0}, NULL, 16);
                         if (m->prompt_len && n / 2 - smsc_len - 1 != m->prompt_len) {
                                 finish(m, cms(m, CMS_INVALID_PDU));
                                 return;
@@ -622,7 +634,8 @@ void sim_sms_prompt_done(SimModem *m, const char *data, size_t len) {
                 if (kind == SIM_PROMPT_CMGW_PDU) {
                         unsigned slot;
                         int stat = m->prompt_toa ? m->prompt_toa : SIM_STAT_STO_UNSENT;
-                        if (m->storage_full || sim_storage_add(&m->storage, m->mem[1], (SimStat)stat, hex, &slot) < 0) {
+                        if (m->storage_full ||
+                            sim_storage_add(&m->storage, m->mem[1], (SimStat)stat, hex, &slot) < 0) {
                                 finish(m, cms(m, CMS_MEMORY_FULL));
                                 return;
                         }
@@ -659,7 +672,7 @@ void sim_sms_prompt_done(SimModem *m, const char *data, size_t len) {
                                 return;
                         }
                         for (size_t i = 0; i < len; i += 2) {
-                                char b[3] = { data[i], data[i + 1], 0 };
+                                char b[3] = {data[i], data[i + 1], 0};
                                 char *end;
                                 ud[i / 2] = (uint8_t)strtoul(b, &end, 16);
                                 if (*end) {
@@ -682,8 +695,8 @@ void sim_sms_prompt_done(SimModem *m, const char *data, size_t len) {
                                 return;
                         }
                 }
-                r = sim_pdu_encode_submit(NULL, m->prompt_number, 0, (m->csmp_fo & 0x20) != 0, alpha, ud, ud_len, out,
-                                          sizeof(out));
+                r = sim_pdu_encode_submit(NULL, m->prompt_number, 0, (m->csmp_fo & 0x20) != 0, alpha, ud,
+                                          ud_len, out, sizeof(out));
                 if (r < 0 || sim_pdu_decode(out, true, true, &p) < 0) {
                         finish(m, cms(m, CMS_INVALID_TEXT));
                         return;
@@ -711,7 +724,6 @@ void sim_sms_prompt_done(SimModem *m, const char *data, size_t len) {
 
 /* ---- the network side ------------------------------------------------ */
 
-
 static void memory_full(SimModem *m, SimMem mem) {
         char line[128];
 
@@ -721,8 +733,8 @@ static void memory_full(SimModem *m, SimMem mem) {
         {
                 const char *fmt = m->profile->memfull_urc, *pct = strstr(fmt, "%s");
                 if (pct)
-                        snprintf(line, sizeof(line), "%.*s%s%s", (int)(pct - fmt), fmt, sim_mem_to_string(mem),
-                                 pct + 2);
+                        snprintf(line, sizeof(line), "%.*s%s%s", (int)(pct - fmt), fmt,
+                                 sim_mem_to_string(mem), pct + 2);
                 else
                         snprintf(line, sizeof(line), "%s", fmt);
         }
@@ -745,8 +757,8 @@ static int queue_network(SimModem *m, const char *hex) {
 /* Delivers one SMS-DELIVER PDU (hex with SMSC).  Stores it and/or builds
  * the indication into *ind (appended, framed).  Returns 1 stored, 0 routed
  * directly, -ENOSPC when storage is full (the network keeps it). */
-int sim_sms_deliver_one(SimModem *m, const char *hex, SimDeliverMode mode, SimMem mem, char **ind, size_t *ind_len,
-                       FILE *out) {
+int sim_sms_deliver_one(SimModem *m, const char *hex, SimDeliverMode mode, SimMem mem, char **ind,
+                        size_t *ind_len, FILE *out) {
         char buf[600];
         unsigned slot;
         int n, r;
@@ -754,21 +766,23 @@ int sim_sms_deliver_one(SimModem *m, const char *hex, SimDeliverMode mode, SimMe
         if (mode == SIM_DELIVER_CNMI)
                 mode = m->cnmi[1] == 2 ? SIM_DELIVER_CMT : SIM_DELIVER_CMTI;
         if (mode == SIM_DELIVER_CMT) {
-                unsigned smsc = (unsigned)strtoul((char[]){ hex[0], hex[1], 0 }, NULL, 16);
+                unsigned smsc = (unsigned)strtoul((char[]){hex[0], hex[1], 0}, NULL, 16);
                 SimPdu p;
 
                 if (m->cmgf == 0 || sim_pdu_decode(hex, true, false, &p) < 0)
-                        n = snprintf(buf, sizeof(buf), "\r\n+CMT: ,%zu\r\n%s\r\n", strlen(hex) / 2 - smsc - 1, hex);
+                        n = snprintf(buf, sizeof(buf), "\r\n+CMT: ,%zu\r\n%s\r\n",
+                                     strlen(hex) / 2 - smsc - 1, hex);
                 else {
                         char data[SIM_TEXT_MAX * 2];
                         text_data(m, &p, data, sizeof(data));
                         if (m->csdh)
-                                n = snprintf(buf, sizeof(buf), "\r\n+CMT: \"%s\",,\"%s\",%u,%u,%u,%u,\"%s\",%u,%zu\r\n%s\r\n",
-                                             p.number, p.scts, p.toa, p.fo, p.pid, p.dcs, p.smsc, toa_of(p.smsc),
-                                             p.ud_len, data);
+                                n = snprintf(buf, sizeof(buf),
+                                             "\r\n+CMT: \"%s\",,\"%s\",%u,%u,%u,%u,\"%s\",%u,%zu\r\n%s\r\n",
+                                             p.number, p.scts, p.toa, p.fo, p.pid, p.dcs, p.smsc,
+                                             toa_of(p.smsc), p.ud_len, data);
                         else
-                                n = snprintf(buf, sizeof(buf), "\r\n+CMT: \"%s\",,\"%s\"\r\n%s\r\n", p.number, p.scts,
-                                             data);
+                                n = snprintf(buf, sizeof(buf), "\r\n+CMT: \"%s\",,\"%s\"\r\n%s\r\n",
+                                             p.number, p.scts, data);
                 }
                 if (n > 0 && (size_t)n < sizeof(buf))
                         sim_sms_append(ind, ind_len, buf, (size_t)n);
@@ -795,7 +809,8 @@ int sim_sms_deliver_one(SimModem *m, const char *hex, SimDeliverMode mode, SimMe
                 fprintf(out, "%s %u\n", sim_mem_to_string(mem), slot + sim_sms_index_base(m));
         if (m->cnmi[1] == 0 && mode == SIM_DELIVER_CNMI)
                 return 1;
-        n = snprintf(buf, sizeof(buf), "\r\n+CMTI: \"%s\",%u\r\n", sim_mem_to_string(mem), slot + sim_sms_index_base(m));
+        n = snprintf(buf, sizeof(buf), "\r\n+CMTI: \"%s\",%u\r\n", sim_mem_to_string(mem),
+                     slot + sim_sms_index_base(m));
         sim_sms_append(ind, ind_len, buf, (size_t)n);
         return 1;
 }
@@ -819,15 +834,16 @@ void sim_sms_retry_network_queue(SimModem *m) {
                         break;
                 if (m->cnmi[1] != 0) {
                         char buf[64];
-                        int n = snprintf(buf, sizeof(buf), "\r\n+CMTI: \"%s\",%u\r\n", sim_mem_to_string(m->mem[2]),
-                                         slot + sim_sms_index_base(m));
+                        int n = snprintf(buf, sizeof(buf), "\r\n+CMTI: \"%s\",%u\r\n",
+                                         sim_mem_to_string(m->mem[2]), slot + sim_sms_index_base(m));
                         sim_sms_append(&ind, &ind_len, buf, (size_t)n);
                 }
                 free(hex);
                 done++;
         }
         if (done) {
-                memmove(m->network_queue, m->network_queue + done, (m->n_network_queue - done) * sizeof(char *));
+                memmove(m->network_queue, m->network_queue + done,
+                        (m->n_network_queue - done) * sizeof(char *));
                 m->n_network_queue -= done;
                 /* After the reply to the command that freed the space. */
                 if (ind_len && m->cnmi[0] != 0)

@@ -55,7 +55,7 @@ int sim_stat_from_string(const char *s) {
 }
 
 int sim_storage_init(SimStorage *s, unsigned sm_total, unsigned me_total, unsigned sr_total) {
-        unsigned totals[_SIM_MEM_MAX] = { sm_total, me_total, sr_total };
+        unsigned totals[_SIM_MEM_MAX] = {sm_total, me_total, sr_total};
 
         memset(s, 0, sizeof(*s));
         for (int i = 0; i < _SIM_MEM_MAX; i++) {
@@ -99,7 +99,7 @@ static int pdu_tpdu_len(const char *hex, unsigned *ret) {
         for (size_t i = 0; i < n; i++)
                 if (!isxdigit((unsigned char)hex[i]))
                         return -EINVAL;
-        smsc = (unsigned)strtoul((char[]){ hex[0], hex[1], 0 }, NULL, 16);
+        smsc = (unsigned)strtoul((char[]){hex[0], hex[1], 0}, NULL, 16);
         if (n / 2 < smsc + 2)
                 return -EINVAL;
         *ret = (unsigned)(n / 2 - smsc - 1);
@@ -151,7 +151,7 @@ int sim_storage_delete(SimStorage *s, SimMem mem, unsigned slot) {
                 return -ERANGE;
         p = &s->slots[mem][slot];
         free(p->hex);
-        *p = (SimSlot){ 0 };
+        *p = (SimSlot){0};
         return 0;
 }
 

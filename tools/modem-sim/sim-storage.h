@@ -27,7 +27,7 @@ typedef enum SimStat {
 typedef struct SimSlot {
         bool used;
         SimStat stat;
-        char *hex;        /* PDU with SMSC field, upper-case hex */
+        char *hex;         /* PDU with SMSC field, upper-case hex */
         unsigned tpdu_len; /* octets after the SMSC field */
 } SimSlot;
 

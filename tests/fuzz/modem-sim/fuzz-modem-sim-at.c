@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size < 1)
                 return 0;
         p = sim_profile_get(data[0] % sim_profile_count());
-        if (sim_modem_new(p, (data[0] & 0x80) ? "1234" : NULL, &(SimModemOps){ .output = out }, NULL, &m) < 0)
+        if (sim_modem_new(p, (data[0] & 0x80) ? "1234" : NULL, &(SimModemOps){.output = out}, NULL, &m) < 0)
                 return 0;
         sim_modem_feed(m, (const char *)data + 1, size - 1);
         sim_modem_flush_pending(m);

@@ -41,7 +41,7 @@ static SimModem *new_modem(const char *profile, const char *pin, Capture *c) {
 
         memset(c, 0, sizeof(*c));
         assert_int_equal(sim_modem_new(sim_profile_find(profile), pin,
-                                       &(SimModemOps){ .output = cap_output, .arm_pending = cap_arm }, c, &m),
+                                       &(SimModemOps){.output = cap_output, .arm_pending = cap_arm}, c, &m),
                          0);
         return m;
 }
@@ -79,7 +79,8 @@ static void test_sim_modem_multiline_info_framing_quectel_ati(void **state) {
         SimModem *m = new_modem("quectel-ec25", NULL, &c);
 
         run(m, &c, "ATE0\r");
-        assert_string_equal(run(m, &c, "ATI\r"), "\r\nQuectel\r\nEC25\r\nRevision: EC25EFAR06A06M4G\r\n\r\nOK\r\n");
+        assert_string_equal(run(m, &c, "ATI\r"),
+                            "\r\nQuectel\r\nEC25\r\nRevision: EC25EFAR06A06M4G\r\n\r\nOK\r\n");
         sim_modem_free(m);
 }
 
@@ -131,9 +132,10 @@ static void test_sim_modem_cpin_flow_with_pending_urcs(void **state) {
         assert_string_equal(run(m, &c, "AT+CPIN=1234\r"), "\r\nOK\r\n");
         assert_int_equal(c.armed, 200000);
         /* The next command sees the vendor URCs first (field case C35). */
-        assert_string_equal(run(m, &c, "AT\r"),
-                            "\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n\r\n+QIND: PB DONE\r\n"
-                            "\r\nOK\r\n");
+        assert_string_equal(
+                run(m, &c, "AT\r"),
+                "\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\n+QIND: SMS DONE\r\n\r\n+QIND: PB DONE\r\n"
+                "\r\nOK\r\n");
         assert_string_equal(run(m, &c, "AT+CPIN=1234\r"), "\r\n+CME ERROR: 3\r\n");
         sim_modem_free(m);
 }
@@ -145,7 +147,8 @@ static void test_sim_modem_creg_modes_and_urcs(void **state) {
         run(m, &c, "ATE0\r");
         assert_string_equal(run(m, &c, "AT+CREG?\r"), "\r\n+CREG: 0,1\r\n\r\nOK\r\n");
         run(m, &c, "AT+CREG=2\r");
-        assert_string_equal(run(m, &c, "AT+CREG?\r"), "\r\n+CREG: 2,1,\"1A2B\",\"01C2D3E4\",7\r\n\r\nOK\r\n");
+        assert_string_equal(run(m, &c, "AT+CREG?\r"),
+                            "\r\n+CREG: 2,1,\"1A2B\",\"01C2D3E4\",7\r\n\r\nOK\r\n");
         c.len = 0;
         assert_int_equal(sim_modem_set_registration(m, 2, NULL, NULL, -1), 0);
         assert_string_equal(c.out, "\r\n+CREG: 2\r\n");
@@ -213,7 +216,8 @@ static void test_sim_modem_cmgs_prompt_and_result_bytes(void **state) {
         run(m, &c, "ATE0\r");
         assert_string_equal(run(m, &c, "AT+CMGS=19\r"), "\r\n> ");
         /* C10-like SUBMIT, 19 octets after the SMSC field */
-        assert_string_equal(run(m, &c, "0001000B915155550521F3000006C8329BFD0601\x1a"), "\r\n+CMGS: 0\r\n\r\nOK\r\n");
+        assert_string_equal(run(m, &c, "0001000B915155550521F3000006C8329BFD0601\x1a"),
+                            "\r\n+CMGS: 0\r\n\r\nOK\r\n");
         assert_string_equal(run(m, &c, "AT+CMGS=19\r0001000B915155550521F3000006C8329BFD0601\x1a"),
                             "\r\n> \r\n+CMGS: 1\r\n\r\nOK\r\n");
         sim_modem_free(m);
