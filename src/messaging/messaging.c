@@ -269,6 +269,9 @@ static bool line_mentions_memory_full(const char *line) {
 void messaging_on_memfull(AtChat *chat, const char *line, const char *pdu, void *userdata) {
         Messaging *m = userdata;
 
+        /* "+QIND: SMS DONE" is not about memory; "+QIND: \"smsfull\",\"SM\"" is. */
+        if (startswith(line, "+QIND:") && !strcasestr(line, "full"))
+                return;
         if (startswith(line, "+CIEV:") && !line_mentions_memory_full(line))
                 return;
         log_notice("modem reports SMS storage full, draining it");
@@ -448,6 +451,7 @@ int messaging_start(Messaging *m) {
                 { "+CDS:", true, messaging_on_cds },
                 { "^SMMEMFULL", false, messaging_on_memfull },
                 { "+CIEV:", false, messaging_on_memfull },
+                { "+QIND:", false, messaging_on_memfull },
         };
         int r;
 
