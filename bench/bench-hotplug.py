@@ -37,8 +37,55 @@ from harness import MODEM_IFACE, Harness  # noqa: E402
 
 RUNS = int(os.environ.get("CALLSTACK_BENCH_RUNS", "5"))
 LATENCY_MS = 10
+# interface 3 (PPP/secondary AT) answers AT too, as on a real SIM7600
 SIM7600_5 = [(0, "ff/ff/ff", "silent"), (1, "ff/00/00", "nmea"), (2, "ff/00/00", "sim"),
-             (3, "ff/00/00", "silent"), (4, "ff/00/00", "silent")]
+             (3, "ff/00/00", "sim"), (4, "ff/00/00", "silent")]
+MM = "/usr/sbin/ModemManager"
+MM_CONF = "/etc/dbus-1/system.d/org.freedesktop.ModemManager1.conf"
+# what ModemManager's 80-mm-candidate.rules and 77-mm-simtech-port-types.rules set
+MM_TYPES = {0: "ID_MM_PORT_TYPE_QCDM", 1: "ID_MM_PORT_TYPE_GPS", 2: "ID_MM_PORT_TYPE_AT_PRIMARY",
+            3: "ID_MM_PORT_TYPE_AT_SECONDARY", 4: "ID_MM_PORT_TYPE_AUDIO"}
+
+
+def modemmanager_run():
+    """ModemManager 1.x on its own private bus, same fake modem, same
+    latency; returns (seconds to its modem object, AT commands on the AT
+    port) or None when ModemManager is not installed."""
+    import subprocess
+    from gi.repository import Gio
+    if not (os.access(MM, os.X_OK) and os.path.exists(MM_CONF)):
+        return None
+    h = Harness(sims=0, daemon=False, bus_policies=[("mm.conf", open(MM_CONF).read())])
+    h.__enter__()
+    tb = mm = None
+    try:
+        tb = umodem.Testbed(h.tmp)
+        env = tb.env()
+        env["DBUS_SYSTEM_BUS_ADDRESS"] = h.bus.address
+        log = open(os.path.join(h.tmp, "mm.log"), "w")
+        mm = subprocess.Popen([MM, "--debug", "--filter-policy=ALLOWLIST-ONLY", "--test-no-suspend-resume"],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+        h.bus.wait_name("org.freedesktop.ModemManager1", 15, mm, "ModemManager")
+        t0 = time.monotonic()
+        m = tb.add_modem("1e0e", "9001", SIM7600_5, profile="sim7600", latency_ms=LATENCY_MS,
+                         admin_env={"ID_CALLSTACK_IGNORE": "1"}, ioctl_passthrough=True,
+                         extra_props=lambda p: {"ID_MM_CANDIDATE": "1", "ID_MM_DEVICE_PROCESS": "1",
+                                                MM_TYPES[p.ifnum]: "1"})
+        while time.monotonic() - t0 < 60:
+            v = h.bus.conn.call_sync("org.freedesktop.ModemManager1", "/org/freedesktop/ModemManager1",
+                                     "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", None, None,
+                                     Gio.DBusCallFlags.NONE, 2000, None)
+            if v.unpack()[0]:
+                return time.monotonic() - t0, len(m.port(2).sim.at_log())
+            time.sleep(0.005)
+        return None
+    finally:
+        if mm:
+            mm.terminate()
+            mm.wait(10)
+        if tb:
+            tb.close()
+        h.__exit__(None, None, None)
 
 
 def main():
@@ -61,7 +108,8 @@ def main():
         bus_ms, sim_ms, cmds_before_init, add_ms = [], [], [], []
         for run in range(RUNS):
             t0 = time.monotonic()
-            m = tb.add_modem("1e0e", "9001", SIM7600_5, profile="sim7600", latency_ms=LATENCY_MS, start_sims=False)
+            m = tb.add_modem("1e0e", "9001", SIM7600_5, profile="sim7600", latency_ms=LATENCY_MS, start_sims=False,
+                             ioctl_passthrough=True)
             ts = time.monotonic()
             add_ms.append((ts - t0) * 1000)
             at = m.port(2)
@@ -108,9 +156,17 @@ def main():
         print(f"  of which simulator start-up (inside the figure): {statistics.median(sim_ms):.1f} ms")
         print(f"  of which umockdev creating the 5 ports one by one (a real kernel: a few ms): "
               f"{statistics.median(add_ms):.1f} ms")
-        return 0
     finally:
         h.__exit__(None, None, None)
+    mmr = modemmanager_run()
+    if mmr is None:
+        print("ModemManager side by side: skipped (package modemmanager not installed)")
+    else:
+        mm_s, mm_cmds = mmr
+        ours = statistics.median(bus_ms) / 1000
+        print(f"ModemManager side by side (same fake modem and latency): modem object after {mm_s * 1000:.0f} ms, "
+              f"{mm_cmds} AT commands on the AT port; callstack {ours * 1000:.0f} ms -> {mm_s / ours:.1f}x faster")
+    return 0
 
 
 if __name__ == "__main__":

@@ -206,12 +206,33 @@ class Testbed:
         e["ASAN_OPTIONS"] = "verify_asan_link_order=0:detect_leaks=1:abort_on_error=1"
         return e
 
+    def passthrough(self):
+        """An ioctl handler running every ioctl on the real pty: umockdev
+        answers unknown tty ioctls (TIOCEXCL, ModemManager's port lock)
+        with ENOTTY otherwise."""
+        if getattr(self, "_passthrough", None) is None:
+            UMockdev = self.UMockdev
+
+            class PassThrough(UMockdev.IoctlBase):
+                def do_handle_ioctl(self, client):
+                    try:
+                        r = client.execute()
+                    except Exception:  # noqa: BLE001
+                        client.complete(-1, 25)  # ENOTTY
+                        return True
+                    res, err = r if isinstance(r, tuple) else (r, 0)
+                    client.complete(res, err)
+                    return True
+            self._passthrough = PassThrough()
+        return self._passthrough
+
     def _udev_props(self, modem, port):
         chain, usbdev = rules_eval.tty_chain(modem.vid, modem.pid, "%02x" % port.ifnum, port.cls, port.name)
         env = rules_eval.evaluate(RULES, "add", chain, dict(modem.admin_env))
         return {k: v for k, v in env.items() if k.startswith("ID_")}
 
-    def add_modem(self, vid, pid, ports, profile="sim7600", latency_ms=0, start_sims=True, admin_env=None):
+    def add_modem(self, vid, pid, ports, profile="sim7600", latency_ms=0, start_sims=True, admin_env=None,
+                  extra_props=None, ioctl_passthrough=False):
         """ports: [(ifnum, "cls/sub/proto", "sim"|"silent"|"nmea")]; returns a Modem
         whose ports are created (uevents sent) in interface order.  admin_env:
         properties an administrator's earlier rules file sets (e.g.
@@ -239,6 +260,8 @@ class Testbed:
                 f"A: bInterfaceNumber={p.ifnum:02x}\nA: bInterfaceClass={c}\n"
                 f"A: bInterfaceSubClass={s}\nA: bInterfaceProtocol={pr}\n")
             p.props = self._udev_props(m, p)
+            if extra_props:  # e.g. what ModemManager's own rules would set
+                p.props.update(extra_props(p))
             props = "".join(f"E: {k}={v}\n" for k, v in sorted(p.props.items()))
             minor = self.next_tty
             tty = f"{intf}/{p.name}/tty/{p.name}" if kind == "ttyUSB" else f"{intf}/tty/{p.name}"
@@ -247,6 +270,8 @@ class Testbed:
                 f"E: MAJOR=188\nE: MINOR={minor}\nA: dev=188:{minor}\n" + props)
             p.sysfs = "/sys" + tty
             p.devnode = f"/dev/{p.name}"
+            if ioctl_passthrough:
+                self.tb.attach_ioctl(p.devnode, self.passthrough())
             if start_sims:
                 self._attach(m, p)
         self.modems.append(m)
