@@ -39,6 +39,18 @@ static int modem_profile_from(const Profile *p, ModemProfile **ret) {
                         return r;
                 }
         }
+        for (const char *const *c = profile_get_init_commands(p); c && *c; c++) {
+                r = modem_profile_add_init_command(mp, *c);
+                if (r == -EINVAL) {
+                        log_warning("profile %s: init command ignored (must be one printable AT command)",
+                                    profile_get_id(p));
+                        continue;
+                }
+                if (r < 0) {
+                        modem_profile_free(mp);
+                        return r;
+                }
+        }
         *ret = mp;
         return 0;
 }

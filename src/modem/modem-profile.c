@@ -74,9 +74,30 @@ int modem_profile_new_generic(ModemProfile **ret) {
         return 0;
 }
 
+int modem_profile_add_init_command(ModemProfile *p, const char *cmd) {
+        size_t n = 0, len;
+        char **l;
+
+        if (!cmd || !startswith_no_case(cmd, "AT") || (len = strlen(cmd)) > 128)
+                return -EINVAL;
+        for (size_t i = 0; i < len; i++)
+                if ((unsigned char)cmd[i] < 0x20 || (unsigned char)cmd[i] > 0x7e)
+                        return -EINVAL;
+        while (p->init_commands && p->init_commands[n])
+                n++;
+        l = realloc(p->init_commands, (n + 2) * sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        p->init_commands = l;
+        l[n] = strdup(cmd);
+        l[n + 1] = NULL;
+        return l[n] ? 0 : -ENOMEM;
+}
+
 ModemProfile *modem_profile_free(ModemProfile *p) {
         if (!p)
                 return NULL;
+        strv_free(p->init_commands);
         for (size_t i = 0; i < p->n_caps; i++) {
                 free(p->caps[i].feature);
                 free(p->caps[i].value);

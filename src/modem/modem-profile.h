@@ -15,6 +15,7 @@ typedef struct ModemProfile {
         char *id;
         ModemCapability *caps;
         size_t n_caps;
+        char **init_commands; /* NULL-terminated, may be NULL: sent once the SIM state is known */
 } ModemProfile;
 
 int modem_profile_new(const char *id, ModemProfile **ret);
@@ -23,4 +24,7 @@ int modem_profile_set_capability(ModemProfile *p, const char *feature, const cha
 /* "generic": sms-pdu, sms-text, delivery-reports, ussd, voice, dtmf,
  * pcm-audio, gnss all "unknown" (the names of src/profile). */
 int modem_profile_new_generic(ModemProfile **ret);
+/* Appends an init command ("AT+CLIP=1"): AT prefix, printable ASCII, at
+ * most 128 bytes; -EINVAL otherwise. */
+int modem_profile_add_init_command(ModemProfile *p, const char *cmd);
 ModemProfile *modem_profile_free(ModemProfile *p);

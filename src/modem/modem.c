@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "at/at-channel.h"
 #include "modem/modem-identity.h"
@@ -60,6 +61,7 @@ struct Modem {
         unsigned probe_attempt;
         bool identity_known; /* from the hints: skip the identity probe */
         bool probed, failed, gone;
+        bool init_pending; /* the profile's init commands are still to be sent */
         ModemState state;
         SimState sim_state_seen;
         unsigned consecutive_timeouts;
@@ -143,6 +145,36 @@ static int start_netreg(Modem *m) {
         return netreg_start(m->netreg);
 }
 
+static void on_init_command(AtChat *chat, const AtResponse *resp, void *userdata) {
+        Modem *m = userdata;
+
+        if (resp->final == AT_FINAL_CANCELLED || resp->final == AT_FINAL_GONE)
+                return;
+        note_final(m, resp->final);
+        if (resp->final != AT_FINAL_OK)
+                log_debug("modem %" PRIu32 ": a profile init command was refused (%s)", m->id,
+                          at_final_to_string(resp->final));
+}
+
+/* The profile's [init] commands, once the SIM state is known (so they never
+ * delay "ready") and again whenever a new profile brings its own. */
+static void run_init_commands(Modem *m) {
+        if (!m->init_pending || m->gone || !m->sim || !sim_is_known(m->sim))
+                return;
+        m->init_pending = false;
+        for (char **c = m->profile ? m->profile->init_commands : NULL; c && *c; c++) {
+                int64_t id;
+
+                if (strcasecmp(*c, "AT+CMEE=1") == 0)
+                        continue; /* the probe's own */
+                id = at_chat_send_simple(m->chat, *c, NULL, 5 * USEC_PER_SEC, m, on_init_command, m);
+                if (id < 0) {
+                        log_debug_errno((int)id, "modem %" PRIu32 ": init command not sent: %m", m->id);
+                        return;
+                }
+        }
+}
+
 static void on_sim_changed(Sim *s, void *userdata) {
         Modem *m = userdata;
         SimState st = sim_get_state(s);
@@ -161,6 +193,7 @@ static void on_sim_changed(Sim *s, void *userdata) {
                 if (r < 0)
                         log_warning_errno(r, "modem %" PRIu32 ": cannot start the network service: %m", m->id);
         }
+        run_init_commands(m);
         modem_update(m, props);
 }
 
@@ -453,6 +486,8 @@ void modem_set_profile(Modem *m, ModemProfile *profile) {
                 return;
         modem_profile_free(m->profile);
         m->profile = profile;
+        m->init_pending = profile->init_commands && profile->init_commands[0];
+        run_init_commands(m);
         modem_update(m, MODEM_PROP_PROFILE | MODEM_PROP_CAPABILITIES);
 }
 

@@ -352,6 +352,39 @@ static void test_modem_identity_from_hints_skips_probe(void **state) {
         assert_int_equal(modem_get_state(m), MODEM_STATE_READY);
 }
 
+static void test_modem_profile_init_commands_after_sim(void **state) {
+        Fixture *f = *state;
+        ModemProfile *p;
+
+        assert_int_equal(modem_profile_new("sim7600", &p), 0);
+        assert_int_equal(modem_profile_set_capability(p, "voice", "supported"), 0);
+        assert_int_equal(modem_profile_add_init_command(p, "AT+CMEE=1"), 0);
+        assert_int_equal(modem_profile_add_init_command(p, "AT+CLIP=1"), 0);
+        assert_int_equal(modem_profile_add_init_command(p, "AT+CVHU=0"), 0);
+        assert_int_equal(modem_profile_add_init_command(p, "AT+CLIP=1\rAT+CMGD=1,4"), -EINVAL);
+        assert_int_equal(modem_profile_add_init_command(p, "+CLIP=1"), -EINVAL);
+        f->changed_props = 0;
+        modem_set_profile(f->modem, p);
+        assert_int_equal(f->changed_props, MODEM_PROP_PROFILE | MODEM_PROP_CAPABILITIES);
+        assert_string_equal(modem_get_profile(f->modem)->id, "sim7600");
+        assert_int_equal(f->n_written, 0); /* nothing before the probe */
+
+        probe_sim7600(f, "+CPIN: READY\nOK");
+        netreg_start_home(f);
+        /* AT+CMEE=1 was the probe's; the others follow the SIM state */
+        expect(f, "AT+CLIP=1", "OK");
+        expect(f, "AT+CVHU=0", "ERROR");
+        assert_int_equal(f->n_read, f->n_written);
+        assert_int_equal(modem_get_state(f->modem), MODEM_STATE_REGISTERED);
+
+        /* a new profile after that: its commands go at once */
+        assert_int_equal(modem_profile_new("other", &p), 0);
+        assert_int_equal(modem_profile_add_init_command(p, "AT+COLP=1"), 0);
+        modem_set_profile(f->modem, p);
+        expect(f, "AT+COLP=1", "OK");
+        assert_int_equal(f->n_read, f->n_written);
+}
+
 static void test_modem_probe_retries_at_then_fails(void **state) {
         Fixture *f = *state;
 
@@ -379,6 +412,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_modem_identity_read, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_modem_identity_from_hints_skips_probe, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_modem_probe_retries_at_then_fails, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_modem_profile_init_commands_after_sim, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
