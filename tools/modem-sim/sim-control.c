@@ -289,8 +289,18 @@ static int execute(SimApp *app, const char *line, FILE *out, const char **ret_er
                         *ret_err = "usage: log [clear]";
                         return -EINVAL;
                 }
-                for (size_t i = 0; i < sim_modem_log_count(app->modem); i++)
-                        fprintf(out, "%s\n", sim_modem_log_get(app->modem, i));
+                for (size_t i = 0; i < sim_modem_log_count(app->modem); i++) {
+                        for (const char *c = sim_modem_log_get(app->modem, i); *c; c++) {
+                                /* Multi-line text typed at a text-mode prompt: keep one entry per line. */
+                                if (*c == '\n')
+                                        fputs("\\n", out);
+                                else if (*c == '\r')
+                                        fputs("\\r", out);
+                                else
+                                        fputc(*c, out);
+                        }
+                        fputc('\n', out);
+                }
                 return 0;
         }
         if (streq(w[0], "status")) {

@@ -502,6 +502,7 @@ class TestSms(SimTestCase):
         p.write("Line one\rLine {two}\x1a")
         p.read_until(lambda b: b"OK" in b)
         self.assertTrue(sim.control("sms sent")[0].endswith(" +15555550150|Line one\\nLine {two}"))
+        self.assertEqual(sim.log()[-1], "Line one\\nLine {two}")
 
     def test_sent_joined_rebuilds_split_surrogate(self):
         text = "Weekend plan: hike at nine, lunch by the lake, then back before da😱 see you there 😀 ok"
