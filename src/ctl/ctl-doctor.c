@@ -129,8 +129,8 @@ static const char *udev_verdict(const DoctorPort *p) {
 
 static void print_udev(const DoctorPort *p) {
         printf("%s\n", p->devnode);
-        printf("  usb:       %04x:%04x interface %d%s%s\n", p->vid, p->pid, p->ifnum, p->driver ? " driver " : "",
-               p->driver ? p->driver : "");
+        printf("  usb:       %04x:%04x interface %d%s%s\n", p->vid, p->pid, p->ifnum,
+               p->driver ? " driver " : "", p->driver ? p->driver : "");
         printf("  udev:      ID_CALLSTACK_CANDIDATE=%d ID_CALLSTACK_PORT_ROLE=%s ID_CALLSTACK_IGNORE=%d "
                "ID_MM_DEVICE_IGNORE=%d%s\n",
                p->candidate, p->role ? p->role : "-", p->ignore, p->mm_ignore,
@@ -174,7 +174,8 @@ static int probe_port(const DoctorPort *p, const ProfileDb *db) {
         }
         for (size_t i = 0; hotplug_probe_get_transcript(probe, i); i++)
                 printf("  sent:      %s\n", hotplug_probe_get_transcript(probe, i));
-        printf("  answer:    %s (%u commands)\n", hotplug_probe_result_to_string(hotplug_probe_get_result(probe)),
+        printf("  answer:    %s (%u commands)\n",
+               hotplug_probe_result_to_string(hotplug_probe_get_result(probe)),
                hotplug_probe_get_commands_sent(probe));
         if (hotplug_probe_get_result(probe) != HOTPLUG_PROBE_AT) {
                 printf("  role:      %s (no AT interpreter answered)\n", p->role ? p->role : "unknown");
@@ -194,7 +195,8 @@ static int probe_port(const DoctorPort *p, const ProfileDb *db) {
                 if (p->role)
                         printf("  role:      %s (from udev)\n", p->role);
                 else if (pr != PROFILE_PORT_UNKNOWN)
-                        printf("  role:      %s (from the profile's [ports])\n", profile_port_role_to_string(pr));
+                        printf("  role:      %s (from the profile's [ports])\n",
+                               profile_port_role_to_string(pr));
                 else
                         printf("  role:      at (answered AT)\n");
         }
@@ -235,18 +237,18 @@ static void print_bus_view(const DoctorPort *ports, size_t n, const char *addres
                 _cleanup_free_ char *profile = NULL, *state = NULL, *mf = NULL, *model = NULL;
                 const char *pp, *role;
 
-                (void)sd_bus_get_property_string(bus, "org.callstack", path, "org.callstack.Modem", "Profile", NULL,
-                                                 &profile);
-                (void)sd_bus_get_property_string(bus, "org.callstack", path, "org.callstack.Modem", "State", NULL,
-                                                 &state);
-                (void)sd_bus_get_property_string(bus, "org.callstack", path, "org.callstack.Modem", "Manufacturer",
-                                                 NULL, &mf);
-                (void)sd_bus_get_property_string(bus, "org.callstack", path, "org.callstack.Modem", "Model", NULL,
-                                                 &model);
+                (void)sd_bus_get_property_string(bus, "org.callstack", path, "org.callstack.Modem",
+                                                 "Profile", NULL, &profile);
+                (void)sd_bus_get_property_string(bus, "org.callstack", path, "org.callstack.Modem", "State",
+                                                 NULL, &state);
+                (void)sd_bus_get_property_string(bus, "org.callstack", path, "org.callstack.Modem",
+                                                 "Manufacturer", NULL, &mf);
+                (void)sd_bus_get_property_string(bus, "org.callstack", path, "org.callstack.Modem", "Model",
+                                                 NULL, &model);
                 printf("  %s: %s %s, profile %s, state %s\n", path, mf ? mf : "?", model ? model : "?",
                        profile ? profile : "?", state ? state : "?");
-                if (sd_bus_get_property(bus, "org.callstack", path, "org.callstack.Modem", "Ports", NULL, &pm,
-                                        "a(ss)") < 0)
+                if (sd_bus_get_property(bus, "org.callstack", path, "org.callstack.Modem", "Ports", NULL,
+                                        &pm, "a(ss)") < 0)
                         continue;
                 if (sd_bus_message_enter_container(pm, 'a', "(ss)") < 0)
                         continue;
@@ -273,7 +275,8 @@ int ctl_doctor(const CtlArgs *a) {
 
         r = collect(ports, &n);
         if (r < 0 && n == 0)
-                fprintf(stderr, "callstackctl: cannot enumerate serial ports through udev: %s\n", strerror(-r));
+                fprintf(stderr, "callstackctl: cannot enumerate serial ports through udev: %s\n",
+                        strerror(-r));
         if (a->direct)
                 db = load_profiles();
 
@@ -291,8 +294,8 @@ int ctl_doctor(const CtlArgs *a) {
                         printf("  probe:     skipped (not a candidate; name the port to probe it anyway)\n");
                         continue;
                 }
-                if (p->role && (streq(p->role, "diag") || streq(p->role, "gnss") || streq(p->role, "audio")) &&
-                    !only) {
+                if (p->role &&
+                    (streq(p->role, "diag") || streq(p->role, "gnss") || streq(p->role, "audio")) && !only) {
                         printf("  probe:     skipped (role %s: no AT commands sent)\n", p->role);
                         continue;
                 }

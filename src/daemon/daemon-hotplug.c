@@ -74,7 +74,8 @@ static int on_modem_added(HotplugMonitor *mon, const HotplugModemInfo *info, voi
                 return -ENOMEM;
         for (size_t i = 0; i < info->n_ports; i++)
                 if (!streq(info->port_paths[i], info->at_port))
-                        extra[hints.n_extra_ports++] = (ModemPortInfo){info->port_paths[i], info->port_roles[i]};
+                        extra[hints.n_extra_ports++] =
+                                (ModemPortInfo){info->port_paths[i], info->port_roles[i]};
         hints.extra_ports = extra;
 
         id = manager_add_port(h->manager, info->at_port, &hints);
@@ -142,7 +143,8 @@ int daemon_hotplug_start(Manager *manager, const DaemonHotplugConfig *config, Da
                 log_warning("profile skipped: %s", profile_db_get_error(h->profiles, i));
         log_info("%zu capability profiles loaded", profile_db_count(h->profiles));
         /* h must outlive the manager: daemon-main frees it after manager_free() */
-        r = manager_add_modem_watch(manager, &(ManagerModemWatch){.changed = on_modem_changed, .userdata = h});
+        r = manager_add_modem_watch(manager,
+                                    &(ManagerModemWatch){.changed = on_modem_changed, .userdata = h});
         if (r < 0) {
                 daemon_hotplug_free(h);
                 return log_error_errno(r, "cannot watch modems: %m");

@@ -164,8 +164,8 @@ static void group_finish_probe(Group *g) {
         g->probing = false;
         if (!primary) {
                 g->failed = true;
-                log_notice("hotplug: USB device %04x:%04x: no port answered AT; not a modem (or busy)", g->vid,
-                           g->pid);
+                log_notice("hotplug: USB device %04x:%04x: no port answered AT; not a modem (or busy)",
+                           g->vid, g->pid);
                 for (guint i = 0; i < g->ports->len; i++)
                         port_stop_probe(g_ptr_array_index(g->ports, i));
                 return;
@@ -186,7 +186,8 @@ static void group_finish_probe(Group *g) {
                         role = PROFILE_PORT_AT;
                 else if (p->udev_role_set)
                         role = p->udev_role;
-                else if (p->ifnum >= 0 && profile_get_port_role(profile, (unsigned)p->ifnum) != PROFILE_PORT_UNKNOWN)
+                else if (p->ifnum >= 0 &&
+                         profile_get_port_role(profile, (unsigned)p->ifnum) != PROFILE_PORT_UNKNOWN)
                         role = profile_get_port_role(profile, (unsigned)p->ifnum);
                 else if (p->result == HOTPLUG_PROBE_AT)
                         role = PROFILE_PORT_AT;
@@ -214,9 +215,11 @@ static void group_finish_probe(Group *g) {
         };
         free(g->at_port);
         g->at_port = strdup(primary->devnode);
-        log_info("hotplug: modem %04x:%04x (%s %s): AT port %s, profile %s, %u probe commands, %.1f ms after its first uevent",
-                 g->vid, g->pid, mf ? mf : "?", model ? model : "?", primary->devnode, profile_get_id(profile),
-                 commands, (double)(info.ready_usec - g->first_event_usec) / 1000.0);
+        log_info("hotplug: modem %04x:%04x (%s %s): AT port %s, profile %s, %u probe commands, %.1f ms "
+                 "after its first uevent",
+                 g->vid, g->pid, mf ? mf : "?", model ? model : "?", primary->devnode,
+                 profile_get_id(profile), commands,
+                 (double)(info.ready_usec - g->first_event_usec) / 1000.0);
 
         /* the ports are closed before the modem opens its AT channel */
         for (guint i = 0; i < n; i++)
@@ -244,7 +247,8 @@ static void group_check_done(Group *g) {
                 Port *p = g_ptr_array_index(g->ports, i);
                 if (p->probe && !hotplug_probe_is_done(p->probe))
                         pending = true;
-                else if (p->result == HOTPLUG_PROBE_AT && p->udev_role_set && p->udev_role == PROFILE_PORT_AT)
+                else if (p->result == HOTPLUG_PROBE_AT && p->udev_role_set &&
+                         p->udev_role == PROFILE_PORT_AT)
                         udev_at_answered = true;
         }
         /* The port udev calls "at" answered: that is the AT port; do not
@@ -297,7 +301,8 @@ static gboolean port_source_dispatch(GSource *source, GSourceFunc callback, gpoi
         if (hotplug_probe_is_done(p->probe)) {
                 p->result = hotplug_probe_get_result(p->probe);
                 log_debug("hotplug: %s: probe %s after %u commands", p->devnode,
-                          hotplug_probe_result_to_string(p->result), hotplug_probe_get_commands_sent(p->probe));
+                          hotplug_probe_result_to_string(p->result),
+                          hotplug_probe_get_commands_sent(p->probe));
                 /* keep the probe (identity) until the group is done; drop the fd */
                 if (p->source) {
                         g_source_destroy(p->source);

@@ -20,7 +20,7 @@
 typedef struct HotplugMonitor HotplugMonitor;
 
 typedef struct HotplugModemInfo {
-        const char *key;          /* sysfs path of the USB device: stable while plugged */
+        const char *key; /* sysfs path of the USB device: stable while plugged */
         uint16_t vid, pid;
         const char *manufacturer; /* AT+CGMI answer, NULL if none */
         const char *model;        /* AT+CGMM */
@@ -30,9 +30,9 @@ typedef struct HotplugModemInfo {
         size_t n_ports;
         const char *const *port_paths; /* device nodes, n_ports of them */
         const char *const *port_roles; /* "at", "audio", "gnss", "diag", "ppp", "unknown" */
-        unsigned probe_commands;  /* commands the probe sent, all ports */
-        uint64_t first_event_usec; /* CLOCK_MONOTONIC of the first port's uevent */
-        uint64_t ready_usec;       /* CLOCK_MONOTONIC when probing finished */
+        unsigned probe_commands;       /* commands the probe sent, all ports */
+        uint64_t first_event_usec;     /* CLOCK_MONOTONIC of the first port's uevent */
+        uint64_t ready_usec;           /* CLOCK_MONOTONIC when probing finished */
 } HotplugModemInfo;
 
 typedef struct HotplugCallbacks {

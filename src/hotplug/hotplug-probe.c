@@ -35,9 +35,8 @@ typedef enum Step {
 } Step;
 
 static const char *const step_cmd[] = {
-        [STEP_AT] = "AT",         [STEP_ATE0] = "ATE0",    [STEP_CGMI] = "AT+CGMI",
-        [STEP_CGMM] = "AT+CGMM",  [STEP_CGMR] = "AT+CGMR", [STEP_GCAP] = "AT+GCAP",
-        [STEP_ATI] = "ATI",
+        [STEP_AT] = "AT",        [STEP_ATE0] = "ATE0",    [STEP_CGMI] = "AT+CGMI", [STEP_CGMM] = "AT+CGMM",
+        [STEP_CGMR] = "AT+CGMR", [STEP_GCAP] = "AT+GCAP", [STEP_ATI] = "ATI",
 };
 
 static const char *const result_table[_HOTPLUG_PROBE_RESULT_MAX] = {
@@ -182,14 +181,15 @@ static void transcript_add(HotplugProbe *p, const char *cmd, const char *final) 
                         o = sizeof(joined) - 1;
         }
         hotplug_mask_serials(joined, masked, sizeof(masked));
-        if (asprintf(&p->transcript[p->n_transcript], "%s -> %s%s%s", cmd, final, *masked ? ": " : "", masked) >= 0)
+        if (asprintf(&p->transcript[p->n_transcript], "%s -> %s%s%s", cmd, final, *masked ? ": " : "",
+                     masked) >= 0)
                 p->n_transcript++;
 }
 
 /* Known unsolicited lines that can arrive during a probe. */
 static bool is_noise(const char *l) {
-        static const char *const words[] = {"RDY", "RING", "SMS DONE", "PB DONE", "Call Ready",
-                                            "SMS Ready", "START", "NO CARRIER", "^BOOT", "+PACSP"};
+        static const char *const words[] = {"RDY",       "RING",  "SMS DONE",   "PB DONE", "Call Ready",
+                                            "SMS Ready", "START", "NO CARRIER", "^BOOT",   "+PACSP"};
         for (size_t i = 0; i < ELEMENTSOF(words); i++)
                 if (strncasecmp(l, words[i], strlen(words[i])) == 0)
                         return true;
@@ -408,7 +408,8 @@ static void handle_line(HotplugProbe *p, char *l, uint64_t now) {
         /* echo of the command in flight, possibly behind ESC or junk */
         const char *cmd = step_cmd[p->step];
         size_t cl = strlen(cmd);
-        if (n >= cl && strcasecmp(l + n - cl, cmd) == 0 && (n == cl || !isalnum((unsigned char)l[n - cl - 1])))
+        if (n >= cl && strcasecmp(l + n - cl, cmd) == 0 &&
+            (n == cl || !isalnum((unsigned char)l[n - cl - 1])))
                 return;
 
         if (line_is_final(l, &ok)) {

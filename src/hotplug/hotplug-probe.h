@@ -23,10 +23,10 @@ typedef enum HotplugProbeFlags {
 
 typedef enum HotplugProbeResult {
         HOTPLUG_PROBE_RUNNING,
-        HOTPLUG_PROBE_AT,        /* answered AT with OK */
-        HOTPLUG_PROBE_SILENT,    /* no answer to AT within the timeout */
-        HOTPLUG_PROBE_NOT_AT,    /* bytes came back but no OK to AT */
-        HOTPLUG_PROBE_GONE,      /* hang-up / EIO while probing */
+        HOTPLUG_PROBE_AT,     /* answered AT with OK */
+        HOTPLUG_PROBE_SILENT, /* no answer to AT within the timeout */
+        HOTPLUG_PROBE_NOT_AT, /* bytes came back but no OK to AT */
+        HOTPLUG_PROBE_GONE,   /* hang-up / EIO while probing */
         _HOTPLUG_PROBE_RESULT_MAX,
 } HotplugProbeResult;
 

@@ -228,15 +228,15 @@ const char *profile_db_get_error(const ProfileDb *db, size_t i) {
         return i < db->n_errors ? db->errors[i] : NULL;
 }
 
-static int score(const Profile *p, uint16_t vid, uint16_t pid, const char *manufacturer,
-                 const char *model) {
+static int score(const Profile *p, uint16_t vid, uint16_t pid, const char *manufacturer, const char *model) {
         bool have_identity = (manufacturer && *manufacturer) || (model && *model);
         bool has_patterns = p->match_manufacturer || p->match_model;
         bool usb = profile_matches_usb(p, vid, pid);
         int s = 0;
 
         if (has_patterns && have_identity) {
-                if (p->match_manufacturer && !profile_pattern_list_match(p->match_manufacturer, manufacturer))
+                if (p->match_manufacturer &&
+                    !profile_pattern_list_match(p->match_manufacturer, manufacturer))
                         return 0;
                 if (p->match_model) {
                         if (!profile_pattern_list_match(p->match_model, model))

@@ -214,11 +214,10 @@ typedef enum Section {
 } Section;
 
 static const char *const section_names[_SECTION_MAX] = {
-        [SECTION_PROFILE] = "profile", [SECTION_MATCH] = "match",
-        [SECTION_CAPABILITIES] = "capabilities", [SECTION_SMS] = "sms",
-        [SECTION_USSD] = "ussd", [SECTION_VOICE] = "voice",
-        [SECTION_AUDIO] = "audio", [SECTION_GNSS] = "gnss",
-        [SECTION_INIT] = "init", [SECTION_PORTS] = "ports",
+        [SECTION_PROFILE] = "profile", [SECTION_MATCH] = "match", [SECTION_CAPABILITIES] = "capabilities",
+        [SECTION_SMS] = "sms",         [SECTION_USSD] = "ussd",   [SECTION_VOICE] = "voice",
+        [SECTION_AUDIO] = "audio",     [SECTION_GNSS] = "gnss",   [SECTION_INIT] = "init",
+        [SECTION_PORTS] = "ports",
 };
 
 static int handle_key(ParseState *st, Profile *p, Section sec, const char *key, const char *value) {
@@ -244,7 +243,8 @@ static int handle_key(ParseState *st, Profile *p, Section sec, const char *key, 
                         int r = for_each_item(st, p, value, ',', item_pattern, NULL);
                         if (r < 0)
                                 return r;
-                        return set_string(st, streq(key, "model") ? &p->match_model : &p->match_manufacturer, value);
+                        return set_string(st, streq(key, "model") ? &p->match_model : &p->match_manufacturer,
+                                          value);
                 }
                 break;
         case SECTION_CAPABILITIES: {
@@ -427,8 +427,7 @@ static int parse(ParseState *st, const char *buf, size_t len, Profile *p) {
         return 0;
 }
 
-int profile_parse_buffer(const char *name, const char *buf, size_t len, Profile **ret,
-                         char **ret_error) {
+int profile_parse_buffer(const char *name, const char *buf, size_t len, Profile **ret, char **ret_error) {
         ParseState st = {.name = name ? name : "<profile>"};
         _cleanup_(profile_freep) Profile *p = profile_alloc();
         int r;

@@ -11,9 +11,6 @@
  * file name).  On failure returns -EINVAL (syntax, unknown key, duplicate,
  * bad value) or -ENOMEM and, when ret_error is not NULL, sets it to a
  * malloc()ed "name:line: message" (line 0 for whole-file problems). */
-int profile_parse_buffer(const char *name, const char *buf, size_t len, Profile **ret,
-                         char **ret_error);
+int profile_parse_buffer(const char *name, const char *buf, size_t len, Profile **ret, char **ret_error);
 /* Same, reading path (at most 64 KiB). */
 int profile_parse_file(const char *path, Profile **ret, char **ret_error);
-
-

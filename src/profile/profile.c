@@ -43,12 +43,8 @@ static const char *const dr_table[_PROFILE_DR_MAX] = {
 };
 
 static const char *const role_table[_PROFILE_PORT_ROLE_MAX] = {
-        [PROFILE_PORT_UNKNOWN] = "unknown",
-        [PROFILE_PORT_AT] = "at",
-        [PROFILE_PORT_AUDIO] = "audio",
-        [PROFILE_PORT_GNSS] = "gnss",
-        [PROFILE_PORT_DIAG] = "diag",
-        [PROFILE_PORT_PPP] = "ppp",
+        [PROFILE_PORT_UNKNOWN] = "unknown", [PROFILE_PORT_AT] = "at",     [PROFILE_PORT_AUDIO] = "audio",
+        [PROFILE_PORT_GNSS] = "gnss",       [PROFILE_PORT_DIAG] = "diag", [PROFILE_PORT_PPP] = "ppp",
 };
 
 static int lookup(const char *const *table, size_t n, const char *s) {

@@ -58,8 +58,8 @@ const char *profile_voice_dialect_to_string(ProfileVoiceDialect d);
 /* How SMS status reports arrive (27.005 3.4.1 <ds>). */
 typedef enum ProfileDeliveryReport {
         PROFILE_DR_UNKNOWN,
-        PROFILE_DR_CDS,   /* routed directly: +CDS: <length><CR><LF><pdu> */
-        PROFILE_DR_CDSI,  /* stored: +CDSI: <mem>,<index> */
+        PROFILE_DR_CDS,  /* routed directly: +CDS: <length><CR><LF><pdu> */
+        PROFILE_DR_CDSI, /* stored: +CDSI: <mem>,<index> */
         PROFILE_DR_NONE,
         _PROFILE_DR_MAX,
 } ProfileDeliveryReport;
@@ -108,11 +108,11 @@ ProfileCapValue profile_get_capability(const Profile *p, ProfileCap c);
  * returns the count. */
 size_t profile_get_capabilities(const Profile *p, ProfileCapability out[_PROFILE_CAP_MAX]);
 
-unsigned profile_get_sms_modes(const Profile *p);          /* ProfileSmsMode bits, 0 = unknown */
-const char *profile_get_cnmi(const Profile *p);            /* e.g. "2,1,0,2,0" */
+unsigned profile_get_sms_modes(const Profile *p); /* ProfileSmsMode bits, 0 = unknown */
+const char *profile_get_cnmi(const Profile *p);   /* e.g. "2,1,0,2,0" */
 ProfileDeliveryReport profile_get_delivery_report(const Profile *p);
-const char *profile_get_storages(const Profile *p);        /* e.g. "SM,ME" */
-unsigned profile_get_ussd_quirks(const Profile *p);        /* ProfileUssdQuirk bits */
+const char *profile_get_storages(const Profile *p); /* e.g. "SM,ME" */
+unsigned profile_get_ussd_quirks(const Profile *p); /* ProfileUssdQuirk bits */
 ProfileVoiceDialect profile_get_voice_dialect(const Profile *p);
 /* Template with "{digits}" where the DTMF digits go, e.g. "AT+VTS={digits}". */
 const char *profile_get_dtmf_command(const Profile *p);

@@ -30,8 +30,15 @@ MM_TYPES = {0: "ID_MM_PORT_TYPE_QCDM", 1: "ID_MM_PORT_TYPE_GPS", 2: "ID_MM_PORT_
 
 def mm_props(p):
     # what ModemManager's own rules would add; never overrides our tags
-    props = {"ID_MM_CANDIDATE": "1", "ID_MM_DEVICE_PROCESS": "1", MM_TYPES[p.ifnum]: "1"}
+    props = {"ID_MM_CANDIDATE": "1", MM_TYPES[p.ifnum]: "1"}
     return {k: v for k, v in props.items() if k not in p.props}
+
+
+def mm_props_given(p):
+    # the administrator gave this one to ModemManager explicitly (its
+    # allowlist tag; note: ModemManager lets ID_MM_DEVICE_PROCESS win over
+    # ID_MM_DEVICE_IGNORE, so it must never be set on callstack's modems)
+    return dict(mm_props(p), ID_MM_DEVICE_PROCESS="1")
 
 
 def test_one_owner_per_modem():
@@ -45,13 +52,13 @@ def test_one_owner_per_modem():
         try:
             ours = tb.add_modem(*EC25[:3], profile=EC25[3], extra_props=mm_props, ioctl_passthrough=True)
             theirs = tb.add_modem(*SIM7600[:3], profile=SIM7600[3], admin_env={"ID_CALLSTACK_IGNORE": "1"},
-                                  extra_props=mm_props, ioctl_passthrough=True)
+                                  extra_props=mm_props_given, ioctl_passthrough=True)
             assert ours.port(2).props.get("ID_MM_DEVICE_IGNORE") == "1"
             assert "ID_MM_DEVICE_IGNORE" not in theirs.port(2).props
             env = tb.env()
             env["DBUS_SYSTEM_BUS_ADDRESS"] = h.bus.address
             log = open(os.path.join(h.tmp, "mm.log"), "w")
-            mm = subprocess.Popen([MM, "--debug", "--filter-policy=ALLOWLIST-ONLY", "--test-no-suspend-resume"],
+            mm = subprocess.Popen([MM, "--debug", "--test-no-suspend-resume"],  # default filter policy
                                   env=env, stdout=log, stderr=subprocess.STDOUT)
             h.bus.wait_name("org.freedesktop.ModemManager1", 15, mm, "ModemManager")
             h.start_daemon(extra_args=DAEMON_ARGS, env={k: env[k] for k in ("UMOCKDEV_DIR", "ASAN_OPTIONS")})
@@ -69,7 +76,10 @@ def test_one_owner_per_modem():
             ports = dict(h.get(paths[0], MODEM_IFACE, "Ports"))
             assert ours.port(2).devnode in ports and theirs.port(2).devnode not in ports, ports
             assert h.get(paths[0], MODEM_IFACE, "Profile") == "quectel-ec25"
-            time.sleep(1)
+            time.sleep(2)
+            mm_log = open(os.path.join(h.tmp, "mm.log")).read()
+            for p in ours.ports:
+                assert f"(tty/{p.name}): port filtered: device is blocklisted" in mm_log, p.name
             # ModemManager's first command on a port it probes is AT^SQPORT? (or ATV1 later): never on ours
             for p in ours.ports:
                 if p.sim:

@@ -125,7 +125,8 @@ static void test_hotplug_probe_urcs_never_taken_as_identity_quectel_c35(void **s
         const Reply r[] = {
                 {"AT", "\r\nOK\r\n"},
                 {"ATE0", "\r\nOK\r\n"},
-                {"AT+CGMI", "\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\nSMS DONE\r\n\r\nQuectel\r\n\r\nOK\r\n"},
+                {"AT+CGMI",
+                 "\r\n+CPIN: READY\r\n\r\n+QUSIM: 1\r\n\r\nSMS DONE\r\n\r\nQuectel\r\n\r\nOK\r\n"},
                 {"AT+CGMM", "\r\nRDY\r\n\r\nEC25\r\n\r\nOK\r\n"},
                 {"AT+CGMR", "\r\nRevision: EC25EFAR06A06M4G\r\n\r\nOK\r\n"},
         };
@@ -142,7 +143,8 @@ static void test_hotplug_probe_cgmi_error_falls_back_to_ati(void **state) {
                 {"AT+CGMI", "\r\nERROR\r\n"},
                 {"AT+CGMM", "\r\n+CME ERROR: 4\r\n"},
                 {"AT+CGMR", "\r\nERROR\r\n"},
-                {"ATI", "\r\nManufacturer: ACME\r\nModel: AW-100\r\nRevision: 1.0\r\nIMEI: 490154203237518\r\n\r\nOK\r\n"},
+                {"ATI", "\r\nManufacturer: ACME\r\nModel: AW-100\r\nRevision: 1.0\r\nIMEI: "
+                        "490154203237518\r\n\r\nOK\r\n"},
         };
         _cleanup_(hotplug_probe_freep) HotplugProbe *p = run(r, ELEMENTSOF(r), 0, NULL);
         assert_int_equal(hotplug_probe_get_result(p), HOTPLUG_PROBE_AT);
@@ -164,9 +166,12 @@ static void test_hotplug_probe_stops_after_two_timeouts(void **state) {
 
 static void test_hotplug_probe_gcap_only_when_asked(void **state) {
         const Reply r[] = {
-                {"AT", "\r\nOK\r\n"},           {"ATE0", "\r\nOK\r\n"},
-                {"AT+CGMI", "\r\nu-blox\r\nOK\r\n"}, {"AT+CGMM", "\r\nLARA-R280\r\nOK\r\n"},
-                {"AT+CGMR", "\r\n30.31\r\nOK\r\n"}, {"AT+GCAP", "\r\n+GCAP: +CGSM,+FCLASS\r\nOK\r\n"},
+                {"AT", "\r\nOK\r\n"},
+                {"ATE0", "\r\nOK\r\n"},
+                {"AT+CGMI", "\r\nu-blox\r\nOK\r\n"},
+                {"AT+CGMM", "\r\nLARA-R280\r\nOK\r\n"},
+                {"AT+CGMR", "\r\n30.31\r\nOK\r\n"},
+                {"AT+GCAP", "\r\n+GCAP: +CGSM,+FCLASS\r\nOK\r\n"},
         };
         _cleanup_(hotplug_probe_freep) HotplugProbe *p = run(r, ELEMENTSOF(r), HOTPLUG_PROBE_GCAP, NULL);
         assert_string_equal(hotplug_probe_get_gcap(p), "+CGSM,+FCLASS");
@@ -199,7 +204,10 @@ static void test_hotplug_probe_junk_bytes_never_crash(void **state) {
                                 x ^= x << 13;
                                 x ^= x >> 17;
                                 x ^= x << 5;
-                                buf[i] = (x & 7) == 0 ? '\r' : (x & 15) == 1 ? '\n' : (x & 31) == 2 ? 'O' : (char)x;
+                                buf[i] = (x & 7) == 0    ? '\r'
+                                         : (x & 15) == 1 ? '\n'
+                                         : (x & 31) == 2 ? 'O'
+                                                         : (char)x;
                         }
                         hotplug_probe_feed(p, buf, n, (uint64_t)k);
                         hotplug_probe_feed(p, "\r\nOK\r\n", 6, (uint64_t)k);
@@ -211,12 +219,14 @@ static void test_hotplug_probe_junk_bytes_never_crash(void **state) {
 
 static void test_hotplug_mask_serials(void **state) {
         char buf[128];
-        assert_string_equal(hotplug_mask_serials("IMEI: 490154203237518", buf, sizeof(buf)), "IMEI: [masked]");
+        assert_string_equal(hotplug_mask_serials("IMEI: 490154203237518", buf, sizeof(buf)),
+                            "IMEI: [masked]");
         assert_string_equal(hotplug_mask_serials("490154203237518", buf, sizeof(buf)), "[masked]");
         assert_string_equal(hotplug_mask_serials("SN: ABC123XYZ", buf, sizeof(buf)), "SN: [masked]");
         assert_string_equal(hotplug_mask_serials("Revision: EC25EFAR06A06M4G", buf, sizeof(buf)),
                             "Revision: EC25EFAR06A06M4G");
-        assert_string_equal(hotplug_mask_serials("SIMCOM_SIM7600E-H", buf, sizeof(buf)), "SIMCOM_SIM7600E-H");
+        assert_string_equal(hotplug_mask_serials("SIMCOM_SIM7600E-H", buf, sizeof(buf)),
+                            "SIMCOM_SIM7600E-H");
         assert_string_equal(hotplug_mask_serials("x 12345678 y", buf, sizeof(buf)), "x [masked] y");
         char tiny[6];
         assert_string_equal(hotplug_mask_serials("IMEI: 490154203237518", tiny, sizeof(tiny)), "IMEI:");

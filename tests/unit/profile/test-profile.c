@@ -24,8 +24,8 @@ static char profiles_dir[4096];
 static char identities_path[4096];
 
 static const char *const shipped[] = {
-        "generic", "huawei-me909", "quectel-bg96", "quectel-ec25", "quectel-rm500q",
-        "sierra-mc7455", "sim7000", "sim7600", "sim800", "telit-le910", "ublox-lara-r2",
+        "generic", "huawei-me909", "quectel-bg96", "quectel-ec25", "quectel-rm500q", "sierra-mc7455",
+        "sim7000", "sim7600",      "sim800",       "telit-le910",  "ublox-lara-r2",
 };
 
 static ProfileDb *load_shipped(void) {
@@ -174,7 +174,8 @@ static void test_profile_fields_sim7600_and_huawei(void **state) {
 
         p = profile_db_find(db, "huawei-me909");
         assert_int_equal(profile_get_voice_dialect(p), PROFILE_VOICE_HUAWEI);
-        assert_int_equal(profile_get_ussd_quirks(p), PROFILE_USSD_PACKED_HEX_REQUEST | PROFILE_USSD_UCS2_HEX_REPLY);
+        assert_int_equal(profile_get_ussd_quirks(p),
+                         PROFILE_USSD_PACKED_HEX_REQUEST | PROFILE_USSD_UCS2_HEX_REPLY);
         assert_int_equal(profile_get_delivery_report(p), PROFILE_DR_CDSI);
 
         p = profile_db_find(db, "sierra-mc7455");
@@ -204,7 +205,8 @@ static void test_profile_parse_errors_name_file_and_line(void **state) {
         expect_error(HEAD "[match]\nflavour = vanilla\n", "test.conf:5: unknown key 'flavour' in [match]");
         expect_error(HEAD "[sms]\nmodes = pdu\n[sms]\n", "test.conf:6: duplicate section [sms]");
         expect_error(HEAD "[profile]\n", "test.conf:4: duplicate section [profile]");
-        expect_error(HEAD "[sms]\ncnmi = 2,1,0,0,0\ncnmi = 2,1,0,1,0\n", "test.conf:6: duplicate key 'cnmi' in [sms]");
+        expect_error(HEAD "[sms]\ncnmi = 2,1,0,0,0\ncnmi = 2,1,0,1,0\n",
+                     "test.conf:6: duplicate key 'cnmi' in [sms]");
         expect_error("id = x\n", "test.conf:1: key 'id' outside of any section");
         expect_error(HEAD "[flavours]\n", "test.conf:4: unknown section [flavours]");
         expect_error(HEAD "[capabilities]\nvoice = maybe\n", "test.conf:5: capability value must be");
@@ -212,7 +214,8 @@ static void test_profile_parse_errors_name_file_and_line(void **state) {
         expect_error(HEAD "[match]\nusb = 2c7c-0125\n", "test.conf:5: bad USB id");
         expect_error(HEAD "[match]\nusb = 2c7c:01g5\n", "test.conf:5: bad USB product id");
         expect_error(HEAD "[gnss]\nstart = rm -rf /\n", "test.conf:5: not an AT command");
-        expect_error(HEAD "[voice]\ndtmf-command = AT+VTS=1\n", "test.conf:5: dtmf-command must contain {digits}");
+        expect_error(HEAD "[voice]\ndtmf-command = AT+VTS=1\n",
+                     "test.conf:5: dtmf-command must contain {digits}");
         expect_error(HEAD "[sms]\ncnmi = 2,1;ATD+15555550123;\n", "test.conf:5: cnmi must be");
         expect_error(HEAD "[sms]\nstorages = SM, XX\n", "test.conf:5: unknown message storage");
         expect_error(HEAD "[init]\ncommands = AT+CMEE=1 | | AT\n", "test.conf:5: empty item");
@@ -267,11 +270,13 @@ static void test_profile_db_load_etc_overrides_share_by_file_name(void **state) 
 
         assert_non_null(mkdtemp(etc));
         assert_non_null(mkdtemp(share));
-        write_file(share, "acme.conf", "[profile]\nid = acme\nevidence = share\n[match]\nmodel = AW-*\n"
-                                       "[capabilities]\nvoice = unsupported\n");
+        write_file(share, "acme.conf",
+                   "[profile]\nid = acme\nevidence = share\n[match]\nmodel = AW-*\n"
+                   "[capabilities]\nvoice = unsupported\n");
         write_file(share, "other.conf", "[profile]\nid = other\nevidence = share\n[match]\nmodel = OT-*\n");
-        write_file(etc, "acme.conf", "[profile]\nid = acme\nevidence = local\n[match]\nmodel = AW-*\n"
-                                     "[capabilities]\nvoice = supported\n");
+        write_file(etc, "acme.conf",
+                   "[profile]\nid = acme\nevidence = local\n[match]\nmodel = AW-*\n"
+                   "[capabilities]\nvoice = supported\n");
         write_file(etc, "broken.conf", "[profile]\nid = broken\nevidence = e\n[nope]\n");
         write_file(etc, "dup-id.conf", "[profile]\nid = other\nevidence = e\n");
         write_file(etc, "README", "not a profile\n");
@@ -319,8 +324,9 @@ static uint32_t rng(void) {
 
 static void test_profile_parse_junk_is_refused_without_crash(void **state) {
         static char buf[70000];
-        const char *valid = HEAD "[match]\nusb = 2c7c:0125\nmodel = EC25*\n[capabilities]\nvoice = supported\n"
-                                 "[sms]\ncnmi = 2,1,0,1,0\n[init]\ncommands = AT+CMEE=1 | AT+CLIP=1\n";
+        const char *valid =
+                HEAD "[match]\nusb = 2c7c:0125\nmodel = EC25*\n[capabilities]\nvoice = supported\n"
+                     "[sms]\ncnmi = 2,1,0,1,0\n[init]\ncommands = AT+CMEE=1 | AT+CLIP=1\n";
         size_t vlen = strlen(valid);
         unsigned ok = 0, refused = 0;
 
