@@ -45,6 +45,8 @@ typedef struct SimSent {
         uint8_t mr;
 } SimSent;
 
+typedef struct SimUssd SimUssd;
+
 typedef struct SimNetReport {
         int mode; /* 0 off, 1 delivered, 2 failed */
 } SimNetReport;
@@ -123,6 +125,7 @@ struct SimModem {
         uint8_t net_fail_status;
         bool storage_full;
         int sms_busy;         /* +CMS ERROR code for storage commands, 0 = ready */
+        SimUssd *ussd;        /* sim-ussd.c */
         char **network_queue; /* deliveries waiting for free storage (hex) */
         size_t n_network_queue;
 };
@@ -169,3 +172,9 @@ void sim_sms_prompt_done(SimModem *m, const char *data, size_t len);
 void sim_sms_power_cycle(SimModem *m);
 void sim_sms_init(SimModem *m);
 void sim_sms_done(SimModem *m);
+
+/* sim-ussd.c: +CUSD; -ENOENT for other commands. */
+int sim_ussd_command(SimModem *m, const char *name, char form, const char *args, SimResult *ret);
+void sim_ussd_init(SimModem *m);
+void sim_ussd_power_cycle(SimModem *m);
+void sim_ussd_done(SimModem *m);

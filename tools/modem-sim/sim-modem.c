@@ -334,6 +334,7 @@ int sim_modem_new(const SimProfile *profile, const char *pin, const SimModemOps 
                 return r;
         }
         sim_sms_init(m);
+        sim_ussd_init(m);
         *ret = m;
         return 0;
 }
@@ -342,6 +343,7 @@ SimModem *sim_modem_free(SimModem *m) {
         if (!m)
                 return NULL;
         sim_sms_done(m);
+        sim_ussd_done(m);
         sim_storage_done(&m->storage);
         for (size_t i = 0; i < m->n_log; i++)
                 free(m->log[i]);
@@ -365,6 +367,7 @@ void sim_modem_set_script(SimModem *m, SimScript *script) {
 void sim_modem_power_cycle(SimModem *m) {
         power_on_defaults(m);
         sim_sms_power_cycle(m);
+        sim_ussd_power_cycle(m);
 }
 
 /* ---- log ------------------------------------------------------------- */
@@ -720,7 +723,6 @@ static const struct {
         {"+CTZU", "+CTZU: 1"},
         {"+CREG", NULL},
         {"+CSSN", "+CSSN: 0,0"},
-        {"+CUSD", "+CUSD: 0"},
         {"+CLCC", NULL},
         {"+CHUP", NULL},
         {"+CMUT", "+CMUT: 0"},
@@ -777,6 +779,9 @@ static SimResult extended(SimModem *m, const char *cmd) {
                 return SIM_RES_ERROR;
 
         r = sim_sms_command(m, name, form, args, &res);
+        if (r != -ENOENT)
+                return res;
+        r = sim_ussd_command(m, name, form, args, &res);
         if (r != -ENOENT)
                 return res;
 

@@ -202,6 +202,26 @@ static void septets_pack(const uint8_t *septets, size_t n, size_t bit, uint8_t *
         }
 }
 
+size_t sim_gsm7_pack(const uint8_t *septets, size_t n, uint8_t *out, size_t size) {
+        size_t octets = (n * 7 + 7) / 8;
+
+        if (octets > size)
+                return 0;
+        memset(out, 0, octets);
+        septets_pack(septets, n, 0, out);
+        return octets;
+}
+
+size_t sim_gsm7_unpack(const uint8_t *in, size_t octets, uint8_t *out, size_t size) {
+        size_t n = octets * 8 / 7;
+
+        if (n > size)
+                n = size;
+        if (septets_unpack(in, octets, 0, n, out) < 0)
+                return 0;
+        return n;
+}
+
 /* ---- UCS2 ------------------------------------------------------------ */
 
 int sim_ucs2_from_utf8(const char *s, size_t len, uint8_t *out, size_t size, size_t *ret_n) {

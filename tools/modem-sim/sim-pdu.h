@@ -69,6 +69,11 @@ int sim_gsm7_encode_char(uint32_t cp, uint8_t out[2]);
 int sim_gsm7_from_utf8(const char *s, size_t len, uint8_t *out, size_t size, size_t *ret_n);
 /* septets -> UTF-8 (23.038: ESC + undefined code shows the main table). */
 int sim_gsm7_to_utf8(const uint8_t *septets, size_t n, char *out, size_t size, size_t *ret_len);
+/* Packs n septets into octets (23.038 6.1.2.1.1); returns the octet count. */
+size_t sim_gsm7_pack(const uint8_t *septets, size_t n, uint8_t *out, size_t size);
+/* Unpacks as many whole septets as octets hold; returns the septet count. */
+size_t sim_gsm7_unpack(const uint8_t *in, size_t octets, uint8_t *out, size_t size);
+
 /* UTF-8 -> UTF-16BE octets. */
 int sim_ucs2_from_utf8(const char *s, size_t len, uint8_t *out, size_t size, size_t *ret_n);
 /* UTF-16BE -> UTF-8; a lone surrogate becomes U+FFFD. */

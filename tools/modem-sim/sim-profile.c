@@ -164,6 +164,7 @@ static const SimProfile profiles[] = {
                 .me_total = 255,
                 .sr_total = 100,
                 .has_eps = true,
+                .ussd_packed = true,
         },
         {
                 .id = "sim800",

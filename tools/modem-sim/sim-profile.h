@@ -38,6 +38,7 @@ typedef struct SimProfile {
         bool silent;      /* never answers anything, not even echo */
         bool unknown_cme; /* unknown command -> +CME ERROR: 100 when CMEE>0, else ERROR */
         bool has_eps;     /* answers AT+CEREG */
+        bool ussd_packed; /* +CUSD strings are GSM 7-bit packed hex (Huawei) */
 } SimProfile;
 
 /* NULL when unknown. */

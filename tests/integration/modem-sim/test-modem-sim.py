@@ -644,5 +644,60 @@ class TestSms(SimTestCase):
         self.assertEqual(p.command("AT+CMGF=0"), ([], "OK"))
 
 
+class TestUssd(SimTestCase):
+    def test_huawei_packed_request_and_ucs2_reply_field_case_c21(self):
+        sim = self.start("huawei-me909")
+        port = sim.open_port()
+        port.command("ATE0")
+        sim.control('ussd reply "Баланс:100,00р" --ucs2')
+        self.assertEqual(port.command('AT+CUSD=1,"AA180C3602",15'), ([], "OK"))
+        port.read_until(lambda b: b"+CUSD" in b)
+        self.assertEqual(port.lines(), ['+CUSD: 0,"04110430043B0430043D0441003A003100300030002C003000300440",72'])
+        self.assertEqual(sim.control("ussd sent"), ["*100#"])
+
+    def test_session_with_more_then_timeout_and_error(self):
+        sim = self.start("sim7600")
+        port = sim.open_port()
+        port.command("ATE0")
+        sim.control('ussd reply "1. Balance 2. Data" --more')
+        sim.control('ussd reply "Data: 1 GB"')
+        sim.control("ussd reply --none")
+        sim.control("ussd reply --error")
+        port.command('AT+CUSD=1,"*100#",15')
+        port.read_until(lambda b: b"+CUSD" in b)
+        self.assertEqual(port.lines(), ['+CUSD: 1,"1. Balance 2. Data",15'])
+        port.command('AT+CUSD=1,"2",15')
+        port.read_until(lambda b: b"+CUSD" in b)
+        self.assertEqual(port.lines(), ['+CUSD: 0,"Data: 1 GB",15'])
+        self.assertEqual(port.command('AT+CUSD=1,"*101#",15'), ([], "OK"))
+        time.sleep(0.5)
+        self.assertEqual(port.drain(), b"")
+        port.command('AT+CUSD=1,"*102#",15')
+        port.read_until(lambda b: b"+CUSD: 4\r\n" in b)
+        self.assertEqual(port.lines(), ["+CUSD: 4"])
+        self.assertEqual(sim.control("ussd sent"), ["*100#", "2", "*101#", "*102#"])
+        self.assertEqual(port.command("AT+CUSD=2"), ([], "OK"))
+
+    def test_network_initiated_needs_presentation(self):
+        sim = self.start("quectel-ec25")
+        port = sim.open_port()
+        port.command("ATE0")
+        self.assertEqual(sim.control('ussd network "Hello"'), ["not presented (+CUSD n=0)"])
+        port.command("AT+CUSD=1")
+        sim.control('ussd network "Hello" --more')
+        port.read_until(lambda b: b"+CUSD" in b)
+        self.assertEqual(port.lines(), ['+CUSD: 1,"Hello",15'])
+
+    def test_ussd_needs_sim_and_network(self):
+        sim = self.start("sim7600", pin="1234")
+        port = sim.open_port()
+        port.command("ATE0")
+        self.assertEqual(port.command('AT+CUSD=1,"*100#",15'), ([], "+CME ERROR: 11"))
+        port.command("AT+CPIN=1234")
+        sim.control("set creg 2")
+        self.assertEqual(port.command('AT+CUSD=1,"*100#",15')[1], "+CME ERROR: 30")
+        self.assertEqual(sim.control("ussd sent"), [])
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
