@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sim-call.h"
 #include "sim-sms.h"
 #include "sim-ussd.h"
 #include "util/cleanup.h"
@@ -138,6 +139,7 @@ static const char help_text[] =
         "status                         profile, link, latency\n"
         "sms ...                        see 'sms help'\n"
         "net report on|off|fail [st]    status reports for sent messages\n"
+        "call incoming <n> | ring | alert | answer | busy | hangup [id] | list | dtmf\n"
         "ussd reply|network <text> [--more] [--ucs2] | ussd reply --none|--error | ussd sent\n"
         "quit                           exit\n";
 
@@ -318,6 +320,8 @@ static int execute(SimApp *app, const char *line, FILE *out, const char **ret_er
         }
         if (streq(w[0], "sms") || streq(w[0], "net"))
                 return sim_sms_control(app->modem, line, (const char *const *)w, (size_t)n, out, ret_err);
+        if (streq(w[0], "call"))
+                return sim_call_control(app->modem, (const char *const *)w, (size_t)n, out, ret_err);
         if (streq(w[0], "ussd"))
                 return sim_ussd_control(app->modem, (const char *const *)w, (size_t)n, out, ret_err);
         if (streq(w[0], "quit"))

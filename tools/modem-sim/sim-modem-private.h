@@ -46,6 +46,7 @@ typedef struct SimSent {
 } SimSent;
 
 typedef struct SimUssd SimUssd;
+typedef struct SimCalls SimCalls;
 
 typedef struct SimNetReport {
         int mode; /* 0 off, 1 delivered, 2 failed */
@@ -125,7 +126,8 @@ struct SimModem {
         uint8_t net_fail_status;
         bool storage_full;
         int sms_busy;         /* +CMS ERROR code for storage commands, 0 = ready */
-        SimUssd *ussd;        /* sim-ussd.c */
+        SimUssd *ussd;   /* sim-ussd.c */
+        SimCalls *calls; /* sim-call.c */
         char **network_queue; /* deliveries waiting for free storage (hex) */
         size_t n_network_queue;
 };
@@ -178,3 +180,13 @@ int sim_ussd_command(SimModem *m, const char *name, char form, const char *args,
 void sim_ussd_init(SimModem *m);
 void sim_ussd_power_cycle(SimModem *m);
 void sim_ussd_done(SimModem *m);
+
+/* sim-call.c: +CLIP/+CRC/+COLP/+CLCC/+CHUP/+VTS (-ENOENT for others) and
+ * the basic commands D, A, H. */
+int sim_call_command(SimModem *m, const char *name, char form, const char *args, SimResult *ret);
+SimResult sim_call_dial(SimModem *m, const char *rest);
+SimResult sim_call_answer(SimModem *m);
+SimResult sim_call_hangup(SimModem *m);
+void sim_call_init(SimModem *m);
+void sim_call_power_cycle(SimModem *m);
+void sim_call_done(SimModem *m);

@@ -335,6 +335,7 @@ int sim_modem_new(const SimProfile *profile, const char *pin, const SimModemOps 
         }
         sim_sms_init(m);
         sim_ussd_init(m);
+        sim_call_init(m);
         *ret = m;
         return 0;
 }
@@ -344,6 +345,7 @@ SimModem *sim_modem_free(SimModem *m) {
                 return NULL;
         sim_sms_done(m);
         sim_ussd_done(m);
+        sim_call_done(m);
         sim_storage_done(&m->storage);
         for (size_t i = 0; i < m->n_log; i++)
                 free(m->log[i]);
@@ -368,6 +370,7 @@ void sim_modem_power_cycle(SimModem *m) {
         power_on_defaults(m);
         sim_sms_power_cycle(m);
         sim_ussd_power_cycle(m);
+        sim_call_power_cycle(m);
 }
 
 /* ---- log ------------------------------------------------------------- */
@@ -707,11 +710,8 @@ static const struct {
         const char *name;
         const char *read;
 } harmless[] = {
-        {"+CLIP", "+CLIP: 0,1"},
         {"+CLIR", "+CLIR: 0,2"},
-        {"+COLP", "+COLP: 0,0"},
         {"+CVHU", "+CVHU: 0"},
-        {"+CRC", "+CRC: 0"},
         {"+CCWA", "+CCWA: 0"},
         {"+CMER", "+CMER: 0,0,0,0,0"},
         {"+CGEREP", "+CGEREP: 0,0"},
@@ -723,8 +723,6 @@ static const struct {
         {"+CTZU", "+CTZU: 1"},
         {"+CREG", NULL},
         {"+CSSN", "+CSSN: 0,0"},
-        {"+CLCC", NULL},
-        {"+CHUP", NULL},
         {"+CMUT", "+CMUT: 0"},
         {"+CLVL", "+CLVL: 4"},
         {"+CSCS", NULL},
@@ -782,6 +780,9 @@ static SimResult extended(SimModem *m, const char *cmd) {
         if (r != -ENOENT)
                 return res;
         r = sim_ussd_command(m, name, form, args, &res);
+        if (r != -ENOENT)
+                return res;
+        r = sim_call_command(m, name, form, args, &res);
         if (r != -ENOENT)
                 return res;
 
@@ -940,10 +941,9 @@ static SimResult basic(SimModem *m, const char **pp) {
                                : SIM_RES_ERROR;
         }
         if (c == 'D') {
-                /* Dialling is not simulated yet: the rest of the line is the number. */
+                /* V.250 6.3.1: the rest of the line is the dial string. */
                 *pp = p + strlen(p);
-                sim_reply_result(m, "NO CARRIER");
-                return SIM_RES_NONE;
+                return sim_call_dial(m, p);
         }
         if (c == 'S') {
                 while (isdigit((unsigned char)*p))
@@ -989,11 +989,11 @@ static SimResult basic(SimModem *m, const char **pp) {
         case 'X':
         case 'L':
         case 'M':
-        case 'H':
                 return SIM_RES_OK;
+        case 'H':
+                return sim_call_hangup(m);
         case 'A':
-                sim_reply_result(m, "NO CARRIER");
-                return SIM_RES_NONE;
+                return sim_call_answer(m);
         default:
                 return SIM_RES_ERROR;
         }

@@ -16,6 +16,12 @@ typedef struct SimVendorCmd {
         const char *reply;
 } SimVendorCmd;
 
+typedef enum SimVoiceDialect {
+        SIM_VOICE_STANDARD, /* RING, +CLIP, NO CARRIER */
+        SIM_VOICE_SIMCOM,   /* + "VOICE CALL: BEGIN" / "VOICE CALL: END: <duration>" */
+        SIM_VOICE_HUAWEI,   /* ^ORIG, ^CONF, ^CONN, ^CEND */
+} SimVoiceDialect;
+
 typedef struct SimProfile {
         const char *id;
         const char *description;
@@ -39,6 +45,8 @@ typedef struct SimProfile {
         bool unknown_cme; /* unknown command -> +CME ERROR: 100 when CMEE>0, else ERROR */
         bool has_eps;     /* answers AT+CEREG */
         bool ussd_packed; /* +CUSD strings are GSM 7-bit packed hex (Huawei) */
+        bool clcc_alpha;  /* +CLCC lines end with an empty <alpha> ,"" (SIM800, field case C26) */
+        SimVoiceDialect voice;
 } SimProfile;
 
 /* NULL when unknown. */

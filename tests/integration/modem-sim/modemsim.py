@@ -193,6 +193,12 @@ class ModemSim:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        try:
+            self.rfile.close()
+        except OSError:
+            pass
         return self.proc.returncode
 
     def __enter__(self):

@@ -302,6 +302,7 @@ class TestControl(SimTestCase):
         finally:
             proc.terminate()
             self.assertEqual(proc.wait(10), 0)
+            proc.stdout.close()
 
     def test_host_close_and_reopen_keeps_serving(self):
         sim = self.start()
@@ -697,6 +698,84 @@ class TestUssd(SimTestCase):
         sim.control("set creg 2")
         self.assertEqual(port.command('AT+CUSD=1,"*100#",15')[1], "+CME ERROR: 30")
         self.assertEqual(sim.control("ussd sent"), [])
+
+
+class TestCalls(SimTestCase):
+    def test_outgoing_sim800_clcc_field_case_c26(self):
+        sim = self.start("sim800")
+        port = sim.open_port()
+        port.command("ATE0")
+        self.assertEqual(port.command("ATD5555550150;"), ([], "OK"))
+        self.assertEqual(port.command("AT+CLCC"), (['+CLCC: 1,0,2,0,0,"5555550150",129,""'], "OK"))
+        sim.control("call alert")
+        self.assertEqual(port.command("AT+CLCC"), (['+CLCC: 1,0,3,0,0,"5555550150",129,""'], "OK"))
+        sim.control("call answer")
+        self.assertEqual(port.command("AT+CLCC"), (['+CLCC: 1,0,0,0,0,"5555550150",129,""'], "OK"))
+        self.assertEqual(port.command('AT+VTS="12#"'), ([], "OK"))
+        self.assertEqual(port.command("AT+VTS=9"), ([], "OK"))
+        self.assertEqual(sim.control("call dtmf"), ["12#9"])
+        sim.control("call hangup")
+        port.read_until(lambda b: b"NO CARRIER" in b)
+        self.assertEqual(port.lines(), ["NO CARRIER"])
+        self.assertEqual(port.command("AT+CLCC"), ([], "OK"))
+
+    def test_incoming_huawei_crc_clip_cend_field_case_c24(self):
+        sim = self.start("huawei-me909")
+        port = sim.open_port()
+        port.command("ATE0")
+        port.command("AT+CRC=1")
+        port.command("AT+CLIP=1")
+        self.assertEqual(sim.control("call incoming +15555550123"), ["1"])
+        sim.control("call ring")
+        port.read_until(lambda b: b.count(b"+CLIP") == 2)
+        self.assertEqual(port.lines(), ["+CRING: VOICE", '+CLIP: "+15555550123",145,,,,0'] * 2)
+        sim.control("call hangup")
+        port.read_until(lambda b: b"^CEND" in b)
+        self.assertEqual(port.lines(), ["^CEND:1,0,104,16"])
+
+    def test_answer_and_local_hangup_simcom_dialect(self):
+        sim = self.start("sim7600")
+        port = sim.open_port()
+        port.command("ATE0")
+        sim.control("call incoming +15555550123")
+        port.read_until(lambda b: b"RING" in b)
+        self.assertEqual(port.lines(), ["RING"])
+        self.assertEqual(port.command("ATA"), ([], "OK"))
+        port.read_until(lambda b: b"VOICE CALL: BEGIN" in b)
+        port.lines()
+        self.assertEqual(sim.control("call list"), ["1 in active +15555550123"])
+        self.assertEqual(port.command("AT+CHUP"), ([], "OK"))
+        port.read_until(lambda b: b"VOICE CALL: END" in b)
+        self.assertEqual(port.lines(), ["VOICE CALL: END: 000000"])
+        self.assertEqual(sim.control("call list"), [])
+
+    def test_huawei_outgoing_orig_conf_conn(self):
+        sim = self.start("huawei-me909")
+        port = sim.open_port()
+        port.command("ATE0")
+        self.assertEqual(port.command("ATD+15555550150;"), ([], "OK"))
+        port.read_until(lambda b: b"^ORIG" in b)
+        sim.control("call alert")
+        sim.control("call answer")
+        port.read_until(lambda b: b"^CONN" in b)
+        self.assertEqual(port.lines(), ["^ORIG:1,0", "^CONF:1", "^CONN:1,0"])
+
+    def test_busy_no_carrier_and_errors(self):
+        sim = self.start("quectel-ec25")
+        port = sim.open_port()
+        port.command("ATE0")
+        self.assertEqual(port.command("ATA"), ([], "NO CARRIER"))
+        self.assertEqual(port.command("ATD5555550150"), ([], "NO CARRIER"))  # data call
+        self.assertEqual(port.command("ATDabc;"), ([], "+CME ERROR: 50"))
+        port.command("ATD5555550150;")
+        sim.control("call busy")
+        port.read_until(lambda b: b"BUSY\r\n" in b)
+        self.assertEqual(port.lines(), ["BUSY"])
+        self.assertEqual(port.command("AT+VTS=1"), ([], "+CME ERROR: 3"))
+        with self.assertRaises(ControlError):
+            sim.control("call answer")
+        sim.control("set creg 0")
+        self.assertEqual(port.command("ATD5555550150;")[1], "+CME ERROR: 30")
 
 
 if __name__ == "__main__":
