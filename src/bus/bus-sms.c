@@ -477,9 +477,14 @@ static void start_messaging(BusSmsModem *bm) {
         MessagingConfig cfg = {
                 .modem_key = bm->modem_key,
                 .text_mode = streq(cap(p, "sms-pdu"), "unsupported") && streq(cap(p, "sms-text"), "supported"),
-                .report_route = streq(cap(p, "delivery-reports"), "unsupported") ? MESSAGING_REPORT_NONE
-                                                                                  : MESSAGING_REPORT_CDS,
-                .storages = "SM,ME",
+                .cnmi = p ? p->sms_cnmi : NULL,
+                .report_route = streq(cap(p, "delivery-reports"), "unsupported") ||
+                                                (p && p->sms_delivery_report && streq(p->sms_delivery_report, "none"))
+                                        ? MESSAGING_REPORT_NONE
+                                : p && p->sms_delivery_report && streq(p->sms_delivery_report, "cdsi")
+                                        ? MESSAGING_REPORT_CDSI
+                                        : MESSAGING_REPORT_CDS,
+                .storages = p && p->sms_storages ? p->sms_storages : "SM,ME",
                 .group_max_age_usec = s->options.group_max_age_usec,
         };
         MessagingCallbacks cb = {

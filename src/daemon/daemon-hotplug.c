@@ -39,6 +39,12 @@ static int modem_profile_from(const Profile *p, ModemProfile **ret) {
                         return r;
                 }
         }
+        if ((profile_get_cnmi(p) && !(mp->sms_cnmi = strdup(profile_get_cnmi(p)))) ||
+            (profile_get_storages(p) && !(mp->sms_storages = strdup(profile_get_storages(p)))) ||
+            !(mp->sms_delivery_report = strdup(profile_delivery_report_to_string(profile_get_delivery_report(p))))) {
+                modem_profile_free(mp);
+                return -ENOMEM;
+        }
         for (const char *const *c = profile_get_init_commands(p); c && *c; c++) {
                 r = modem_profile_add_init_command(mp, *c);
                 if (r == -EINVAL) {

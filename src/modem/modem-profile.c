@@ -98,6 +98,9 @@ ModemProfile *modem_profile_free(ModemProfile *p) {
         if (!p)
                 return NULL;
         strv_free(p->init_commands);
+        free(p->sms_cnmi);
+        free(p->sms_storages);
+        free(p->sms_delivery_report);
         for (size_t i = 0; i < p->n_caps; i++) {
                 free(p->caps[i].feature);
                 free(p->caps[i].value);

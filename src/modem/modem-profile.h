@@ -16,6 +16,11 @@ typedef struct ModemProfile {
         ModemCapability *caps;
         size_t n_caps;
         char **init_commands; /* NULL-terminated, may be NULL: sent once the SIM state is known */
+        /* [sms] of the profile file, NULL when not given (added for the SMS
+         * service, issue #5): "2,1,0,2,0", "SM,ME", "cds"/"cdsi"/"none"/"unknown". */
+        char *sms_cnmi;
+        char *sms_storages;
+        char *sms_delivery_report;
 } ModemProfile;
 
 int modem_profile_new(const char *id, ModemProfile **ret);

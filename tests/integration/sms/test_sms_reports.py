@@ -17,6 +17,20 @@ def test_report_delivered():
         assert read(h, p)[2]["delivery-status"] == "delivered"
 
 
+def test_report_stored_cdsi_per_profile():
+    # huawei-me909's profile: +CNMI=2,1,0,2,0, reports stored in SR and
+    # indicated with +CDSI; read from SR, applied, then deleted there.
+    with harness.Harness(sims=1, profiles=["huawei-me909"], allowed=harness.ALL_ACTIONS) as h:
+        sim = h.sims[0]
+        assert "AT+CNMI=2,1,0,2,0" in sim.at_log(), sim.at_log()
+        sim.control("net report on")
+        p = send(h, h.modems()[0], N, "report me via SR", delivery_report=True)
+        h.wait_property(p, SMS, "State", "delivered", timeout=10)
+        log = sim.at_log()
+        assert 'AT+CPMS="SR"' in log, log
+        assert int(sim.control("sms count SR")[0]) == 0
+
+
 def test_report_failed():
     with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
         h.sims[0].control("net report fail")
