@@ -288,6 +288,63 @@ static void test_messaging_free_fails_queued_sends(void **state) {
         store_sms_free(s);
 }
 
+static void test_messaging_text_mode_plain_ascii_only(void **state) {
+        Fx *f = *state;
+        MessagingConfig cfg = {
+                .modem_key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                .text_mode = true,
+                .storages = "SM",
+        };
+        MessagingCallbacks cb = { .added = on_added, .changed = on_changed, .userdata = f };
+        const char *reason = NULL;
+        StoreSms *s = NULL;
+        int64_t id = 0;
+
+        messaging_free(f->m);
+        assert_int_equal(messaging_new(f->chat, NULL, f->store, &f->clock.clock, &cfg, &cb, &f->m), 0);
+        assert_int_equal(messaging_start(f->m), 0);
+        expect(f, "AT+CMGF=1");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CSMS?");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CNMI=2,1,0,1,0");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CPMS=\"SM\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGL=4");
+        feed(f, "\r\nOK\r\n");
+        /* Never mangled: what GSM 7-bit and IRA disagree on is refused. */
+        assert_int_equal(messaging_send(f->m, "+15555550123", "price 5 \xe2\x82\xac", NULL, &id, &reason),
+                         -EOPNOTSUPP);
+        assert_int_equal(messaging_send(f->m, "+15555550123", "mail me@home", NULL, &id, &reason), -EOPNOTSUPP);
+        expect_nothing(f);
+        assert_int_equal(messaging_send(f->m, "+15555550123", "Gate code 4711.", NULL, &id, &reason), 0);
+        expect(f, "AT+CMGS=\"+15555550123\"");
+        feed(f, "\r\n> ");
+        expect_raw(f, "Gate code 4711.\x1a");
+        feed(f, "\r\n+CMGS: 9\r\n\r\nOK\r\n");
+        assert_int_equal(store_sms_get(f->store, id, &s), 0);
+        assert_int_equal(s->state, STORE_SMS_SENT);
+        store_sms_free(s);
+}
+
+static void test_messaging_concat_reference_per_destination(void **state) {
+        Fx *f = *state;
+        uint16_t a1, a2, b1;
+
+        assert_int_equal(store_next_concat_ref(f->store, "k", "+15555550123", 8, &a1), 0);
+        assert_int_equal(store_next_concat_ref(f->store, "k", "+15555550123", 8, &a2), 0);
+        assert_int_equal(store_next_concat_ref(f->store, "k", "+15555550177", 8, &b1), 0);
+        assert_int_equal(a2, (a1 + 1) % 256);
+        /* Survives a reopen (a restart must not reuse the last one). */
+        store_close(f->store);
+        assert_int_equal(store_open(f->dir, &f->store), 0);
+        assert_int_equal(store_next_concat_ref(f->store, "k", "+15555550123", 8, &a1), 0);
+        assert_int_equal(a1, (a2 + 1) % 256);
+        assert_int_equal(store_next_concat_ref(f->store, "k", "+15555550123", 9, &a1), -EINVAL);
+        (void)b1;
+}
+
 static void test_messaging_cms_error_reason_table(void **state) {
         assert_string_equal(messaging_cms_error_to_reason(331), "no-network-service");
         assert_string_equal(messaging_cms_error_to_reason(322), "memory-full");
@@ -303,6 +360,8 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_messaging_send_refused_touches_nothing, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_report_unknown_reference_is_orphan, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_free_fails_queued_sends, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_text_mode_plain_ascii_only, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_concat_reference_per_destination, setup, teardown),
                 cmocka_unit_test(test_messaging_cms_error_reason_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
