@@ -65,8 +65,8 @@ def bench_ready(latency_ms, runs):
     return times, trips
 
 
-def bench_idle(n, window):
-    with harness.Harness(sims=n, daemon_args=["--log-level", "notice"]) as h:
+def bench_idle(n, window, extra=()):
+    with harness.Harness(sims=n, daemon_args=["--log-level", "notice"] + list(extra)) as h:
         pid = h.daemon.proc.pid
         for m in h.modems():
             harness.wait_until(lambda m=m: h.get(m, M, "State") == "registered", 10, "registered")
@@ -99,9 +99,10 @@ def main():
           f"median {times[len(times) // 2]:.0f} ms, min {times[0]:.0f} ms, max {times[-1]:.0f} ms "
           f"({a.runs} runs; target < 150 ms)")
     print(f"ready: AT round-trips until the SIM state is known: {trips[0]}")
-    for n in (1, 8):
-        rss, anon, pss, per_min = bench_idle(n, a.window)
-        print(f"idle with {n} modem(s): VmRSS {rss / 1024:.2f} MiB (private anonymous {anon / 1024:.2f} MiB, "
+    for n, extra in ((1, ()), (8, ()), (8, ("--no-hotplug",))):
+        rss, anon, pss, per_min = bench_idle(n, a.window, extra)
+        what = " without udev (--no-hotplug)" if extra else ""
+        print(f"idle with {n} modem(s){what}: VmRSS {rss / 1024:.2f} MiB (private anonymous {anon / 1024:.2f} MiB, "
               f"PSS {pss / 1024:.2f} MiB; the rest is shared library pages), {per_min:.1f} wake-ups/min "
               f"(signal poll: {n * 2} per min at 30 s)")
     return 0
