@@ -318,6 +318,23 @@ static void test_sim_pdu_encode_status_report_round_trip(void **state) {
         assert_string_equal(p.number, "+15555550150");
 }
 
+/* C21: "*100#" packed for a Huawei +CUSD request. */
+static void test_sim_gsm7_pack_ussd_c21(void **state) {
+        uint8_t sept[16], packed[16], back[16];
+        size_t n, o;
+
+        assert_int_equal(sim_gsm7_from_utf8("*100#", 5, sept, sizeof(sept), &n), 0);
+        o = sim_gsm7_pack(sept, n, packed, sizeof(packed));
+        assert_int_equal(o, 5);
+        assert_memory_equal(packed, "\xAA\x18\x0C\x36\x02", 5);
+        assert_int_equal(sim_gsm7_unpack(packed, o, back, sizeof(back)), 5);
+        assert_memory_equal(back, sept, 5);
+        /* 7 septets leave 7 spare bits: an 8th septet would appear unless CR-padded */
+        assert_int_equal(
+                sim_gsm7_unpack((const uint8_t *)"\x31\xD9\x8C\x56\xB3\xDD\x00", 7, back, sizeof(back)), 8);
+        assert_int_equal(sim_gsm7_pack(sept, n, packed, 2), 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_sim_pdu_decode_field_case_deliver_vectors),
@@ -332,6 +349,7 @@ int main(void) {
                 cmocka_unit_test(test_sim_pdu_encode_deliver_ucs2_alnum_sender),
                 cmocka_unit_test(test_sim_pdu_encode_deliver_too_long),
                 cmocka_unit_test(test_sim_pdu_encode_status_report_round_trip),
+                cmocka_unit_test(test_sim_gsm7_pack_ussd_c21),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
