@@ -142,9 +142,13 @@ static void ring(SimModem *m, int id) {
 SimResult sim_call_dial(SimModem *m, const char *rest) {
         SimCalls *c = m->calls;
         char number[32];
-        size_t n = strlen(rest);
+        size_t n;
         int id;
 
+        /* V.250 6.3.1.1: T (tone) and P (pulse) modifiers change nothing here. */
+        if (*rest == 'T' || *rest == 't' || *rest == 'P' || *rest == 'p')
+                rest++;
+        n = strlen(rest);
         if (!c || n == 0 || rest[n - 1] != ';') {
                 /* data calls are not simulated */
                 sim_reply_result(m, "NO CARRIER");

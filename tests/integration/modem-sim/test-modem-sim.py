@@ -705,7 +705,7 @@ class TestCalls(SimTestCase):
         sim = self.start("sim800")
         port = sim.open_port()
         port.command("ATE0")
-        self.assertEqual(port.command("ATD5555550150;"), ([], "OK"))
+        self.assertEqual(port.command("ATDT5555550150;"), ([], "OK"))
         self.assertEqual(port.command("AT+CLCC"), (['+CLCC: 1,0,2,0,0,"5555550150",129,""'], "OK"))
         sim.control("call alert")
         self.assertEqual(port.command("AT+CLCC"), (['+CLCC: 1,0,3,0,0,"5555550150",129,""'], "OK"))
