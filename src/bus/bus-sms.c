@@ -216,6 +216,9 @@ static BusSmsRecord *find_by_path(Manager *m, const char *path) {
 static const char *delivery_status_of(const BusSmsRecord *r) {
         if (r->direction != STORE_DIRECTION_OUTGOING)
                 return "";
+        /* A status report said it failed: that is a delivery status. */
+        if (r->delivery_report && r->delivery_status == STORE_DELIVERY_FAILED)
+                return "failed";
         if (r->state == STORE_SMS_FAILED)
                 return r->state_reason ? r->state_reason : "failed";
         if (!r->delivery_report)

@@ -153,6 +153,8 @@ static void on_cmgr(AtChat *chat, const AtResponse *resp, void *userdata) {
                         }
         } else if (!(resp->final == AT_FINAL_CMS_ERROR && resp->code == 321))
                 log_warning("AT+CMGR on %s failed (%s)", j->mem, at_final_to_string(resp->final));
+        if (resp->final == AT_FINAL_CMS_ERROR && resp->code == 322)
+                (void)messaging_sweep(m); /* memory full: drain it */
 
         if (r <= 0) {
                 messaging_job_done(m);

@@ -80,6 +80,8 @@ static void on_cmgs(AtChat *chat, const AtResponse *resp, void *userdata) {
         if (resp->final != AT_FINAL_OK) {
                 messaging_send_fail(m, j, failure_reason(resp));
                 messaging_job_done(m);
+                if (resp->final == AT_FINAL_CMS_ERROR && resp->code == 322)
+                        (void)messaging_sweep(m); /* memory full: drain it */
                 return;
         }
         for (size_t i = 0; i < resp->n_lines && !found; i++)

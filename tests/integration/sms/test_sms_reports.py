@@ -36,7 +36,8 @@ def test_report_failed():
         h.sims[0].control("net report fail")
         p = send(h, h.modems()[0], N, "this one fails", delivery_report=True)
         h.wait_property(p, SMS, "State", "failed", timeout=10)
-        assert h.get(p, SMS, "DeliveryStatus") == "delivery-failed", h.get_all(p, SMS)
+        assert h.get(p, SMS, "DeliveryStatus") == "failed", h.get_all(p, SMS)
+        assert read(h, p)[2]["state-reason"] == "delivery-failed"
 
 
 def test_report_pending_then_delivered():
