@@ -457,7 +457,10 @@ int messaging_start(Messaging *m) {
 
         if (m->started)
                 return 0;
-        for (size_t i = 0; i < ELEMENTSOF(urcs); i++) {
+        /* Text mode: sending only.  Reading text-mode headers is not
+         * implemented, and deleting what we cannot store faithfully would
+         * lose the sender: received messages stay on the modem. */
+        for (size_t i = 0; i < (m->text_mode ? 0 : ELEMENTSOF(urcs)); i++) {
                 int64_t id = at_chat_register_urc(m->chat, urcs[i].prefix, urcs[i].pdu, urcs[i].func, m, m);
                 if (id < 0)
                         return (int)id;
@@ -472,6 +475,10 @@ int messaging_start(Messaging *m) {
         if (r < 0)
                 return r;
         m->started = true;
+        if (m->text_mode) {
+                log_notice("SMS: text-mode modem, messages are sent but received ones are left on the modem");
+                return 0;
+        }
         (void)messaging_expire_groups(m);
         return messaging_sweep(m);
 }
