@@ -175,6 +175,18 @@ def test_receive_storage_named_in_indication_me():
         assert storage_count(sim) == 0
 
 
+def test_receive_undecodable_part_kept_raw_and_flagged():
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        sim = h.sims[0]
+        rec = h.record_signals()
+        sim.control("sms inject-pdu 07915155550501F0040B915155550521F30000 --raw")
+        paths = wait_incoming(rec, 1)
+        number, text, details = read(h, paths[0])
+        assert list(details.get("undecodable-parts", [])) == [1], details
+        assert storage_count(sim) == 0  # stored first, then freed
+        assert h.daemon.proc.poll() is None
+
+
 def test_receive_storage_full_is_drained():
     with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
         sim = h.sims[0]

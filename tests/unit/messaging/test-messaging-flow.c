@@ -346,6 +346,27 @@ static void test_messaging_concat_reference_per_destination(void **state) {
         (void)b1;
 }
 
+static void test_messaging_undecodable_part_kept_raw_then_freed(void **state) {
+        Fx *f = *state;
+        StoreSms *s = NULL;
+
+        start_empty(f);
+        /* A truncated SMS-DELIVER: the SMSC, then the TPDU stops short. */
+        feed(f, "\r\n+CMTI: \"SM\",4\r\n");
+        expect(f, "AT+CPMS=\"SM\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGR=4");
+        feed(f, "\r\n+CMGR: 0,,5\r\n07915155550501F0040B91\r\n\r\nOK\r\n");
+        assert_int_equal(f->n_added, 1);
+        expect(f, "AT+CMGD=4");
+        feed(f, "\r\nOK\r\n");
+        assert_int_equal(store_sms_get(f->store, f->added[0], &s), 0);
+        assert_int_equal(s->n_parts, 1);
+        assert_true(s->parts[0].decode_failed);
+        assert_string_equal(s->parts[0].pdu_hex, "07915155550501F0040B91");
+        store_sms_free(s);
+}
+
 static void test_messaging_cms_error_reason_table(void **state) {
         assert_string_equal(messaging_cms_error_to_reason(331), "no-network-service");
         assert_string_equal(messaging_cms_error_to_reason(322), "memory-full");
@@ -363,6 +384,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_messaging_free_fails_queued_sends, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_text_mode_plain_ascii_only, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_concat_reference_per_destination, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_undecodable_part_kept_raw_then_freed, setup, teardown),
                 cmocka_unit_test(test_messaging_cms_error_reason_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
