@@ -364,9 +364,41 @@ static int append_details(sd_bus_message *reply, const StoreSms *sms) {
         return sd_bus_message_close_container(reply);
 }
 
+static bool part_present(const StoreSms *sms, unsigned seq) {
+        for (size_t i = 0; i < sms->n_parts; i++)
+                if (sms->parts[i].seq == seq && !(sms->parts[i].status && streq(sms->parts[i].status, "conflict")))
+                        return true;
+        return false;
+}
+
+/* The store marks a missing part "[part N of M missing]" (reassembly.c);
+ * on the bus the gap is U+FFFD REPLACEMENT CHARACTER, as
+ * dbus/org.callstack.SMS.xml documents, and the numbers are listed in
+ * details "missing-parts".  Only the markers of parts really missing are
+ * replaced. */
+static char *text_with_gaps(const StoreSms *sms) {
+        char *t = strdup(sms->text ? sms->text : "");
+
+        for (unsigned seq = 1; t && sms->direction == STORE_DIRECTION_INCOMING && seq <= sms->parts_total; seq++) {
+                char marker[64], *at;
+
+                if (part_present(sms, seq))
+                        continue;
+                snprintf(marker, sizeof(marker), "[part %u of %u missing]", seq, sms->parts_total);
+                at = strstr(t, marker);
+                if (!at)
+                        continue;
+                /* U+FFFD is 3 bytes, the marker longer: in place. */
+                memcpy(at, "\xef\xbf\xbd", 3);
+                memmove(at + 3, at + strlen(marker), strlen(at + strlen(marker)) + 1);
+        }
+        return t;
+}
+
 static int read_authorized(sd_bus_message *msg, void *userdata, sd_bus_error *error) {
         Manager *m = userdata;
         _cleanup_store_sms_ StoreSms *sms = NULL;
+        _cleanup_free_ char *text = NULL;
         sd_bus_message *reply = NULL;
         int64_t id;
         int r;
@@ -377,9 +409,12 @@ static int read_authorized(sd_bus_message *msg, void *userdata, sd_bus_error *er
         r = store_sms_get(m->sms->store, id, &sms);
         if (r < 0)
                 return r == -ENOENT ? r : -EIO;
+        text = text_with_gaps(sms);
+        if (!text)
+                return -ENOMEM;
         r = sd_bus_message_new_method_return(msg, &reply);
         if (r >= 0)
-                r = sd_bus_message_append(reply, "ss", sms->number ? sms->number : "", sms->text ? sms->text : "");
+                r = sd_bus_message_append(reply, "ss", sms->number ? sms->number : "", text);
         if (r >= 0)
                 r = append_details(reply, sms);
         if (r >= 0)

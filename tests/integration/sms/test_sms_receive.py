@@ -116,6 +116,7 @@ def test_receive_missing_part_becomes_partial_after_max_age():
         number, text, details = read(h, paths[0])
         assert list(details["missing-parts"]) == [2], details
         assert text.startswith(LONG[:100]) and LONG[-50:] in text, text
+        assert text.count("\ufffd") == 1 and "missing]" not in text, text
         # the late part does not resurrect a second message
         sim.control(f"sms inject-pdu {pdus[1]}")
         harness.pump(1.0)
