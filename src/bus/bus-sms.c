@@ -588,6 +588,20 @@ static void on_cgsn(AtChat *chat, const AtResponse *resp, void *userdata) {
                 log_warning("modem %" PRIu32 ": no IMEI, keying its messages by its device", bm->modem_id);
         }
         store_sha256_hex(src, strlen(src), key);
+        if (bus_sms_find_modem_by_key(bm->hub, key)) {
+                /* Two modems with one IMEI (cloned or placeholder IMEIs such
+                 * as all zeros): keep their messages apart by the port too. */
+                size_t n;
+                const ModemPort *ports = modem_get_ports(bm->modem, &n);
+                char both[256];
+
+                snprintf(both, sizeof(both), "%s|%s", src,
+                         modem_get_device_key(bm->modem) ?: (n > 0 ? ports[0].path : "unknown"));
+                store_sha256_hex(both, strlen(both), key);
+                explicit_bzero(both, sizeof(both));
+                log_warning("modem %" PRIu32 ": its IMEI is also another modem's; keying its messages by its port too",
+                            bm->modem_id);
+        }
         explicit_bzero(imei, sizeof(imei));
         bm->modem_key = strdup(key);
         if (!bm->modem_key) {

@@ -188,6 +188,25 @@ def test_receive_undecodable_part_kept_raw_and_flagged():
         assert h.daemon.proc.poll() is None
 
 
+def test_receive_two_modems_keep_their_own_messages():
+    # Two simulated SIM7600 share one (made-up) IMEI: the second is keyed
+    # by its port too, so their messages stay apart.
+    with harness.Harness(sims=2, allowed=harness.ALL_ACTIONS) as h:
+        rec = h.record_signals()
+        deliver(h.sims[0], A, "for modem zero")
+        deliver(h.sims[1], B, "for modem one")
+        paths = wait_incoming(rec, 2)
+        modems = h.modems()
+        owner = {h.get(p, SMS, "Modem"): body_of(h, p) for p in paths}
+        assert sorted(owner.values()) == sorted([(A, "for modem zero"), (B, "for modem one")]), owner
+        for m in modems:
+            listed = h.call(m, MI, "List")[0]
+            assert len(listed) == 1 and h.get(listed[0], SMS, "Modem") == m, (m, listed)
+        # Delete through the other modem is refused: not its message
+        other = [p for p in paths if h.get(p, SMS, "Modem") == modems[1]][0]
+        assert h.call_error(modems[0], MI, "Delete", "(o)", (other,)) == "org.freedesktop.DBus.Error.InvalidArgs"
+
+
 def test_receive_storage_full_is_drained():
     with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
         sim = h.sims[0]
