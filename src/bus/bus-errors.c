@@ -18,7 +18,7 @@ static const BusErrorEntry table[] = {
         { EINVAL, SD_BUS_ERROR_INVALID_ARGS, "Invalid arguments" },
         { EACCES, SD_BUS_ERROR_ACCESS_DENIED, "Access denied" },
         { EPERM, SD_BUS_ERROR_ACCESS_DENIED, "Access denied" },
-        { EBUSY, BUS_ERROR_BUSY, "An identical request is already pending" },
+        { EBUSY, BUS_ERROR_BUSY, "Busy, try again later" },
         { ETIMEDOUT, BUS_ERROR_TIMEOUT, "The modem did not answer in time" },
         { EOPNOTSUPP, SD_BUS_ERROR_NOT_SUPPORTED, "Not supported by this modem" },
         { ENOENT, SD_BUS_ERROR_UNKNOWN_OBJECT, "No such object" },

@@ -4,12 +4,17 @@
  * CheckAuthorization runs, and the continuation runs only if the caller
  * is authorised.  Otherwise the call is answered here:
  *   not authorised, challenge, polkit absent/failing -> AccessDenied;
- *   an identical call (same sender, object, interface, method) still
+ *   more than BUS_POLKIT_MAX_PENDING_PER_SENDER calls of one sender
  *   waiting for polkit -> org.freedesktop.DBus.Error.Busy.
+ * Calls are parked independently (clients may pipeline); calls of one
+ * sender for one action share the CheckAuthorization in flight.
  * Root is not exempt: polkit decides for every caller. */
 #pragma once
 
 #include <systemd/sd-bus.h>
+
+/* Bounds the memory one client can make the daemon hold. */
+#define BUS_POLKIT_MAX_PENDING_PER_SENDER 64
 
 typedef struct BusPolkit BusPolkit;
 

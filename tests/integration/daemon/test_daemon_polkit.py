@@ -2,7 +2,8 @@
 """Every gated org.callstack.Modem method against the dbusmock polkitd:
 allowed -> works; denied -> AccessDenied and the modem received no
 command; polkit absent -> AccessDenied; bad arguments -> InvalidArgs
-before polkit is even asked; a duplicate call waiting for polkit -> Busy;
+before polkit is even asked; identical calls waiting for polkit are parked
+independently, Busy only past 64 per sender;
 a non-root caller cannot own org.callstack and is subject to polkit."""
 import os
 import sys
@@ -115,7 +116,8 @@ def test_daemon_polkit_invalid_arguments_before_polkit():
         assert h.sims[0].at_log() == [], h.sims[0].at_log()
 
 
-def test_daemon_polkit_duplicate_pending_call_is_busy():
+def test_daemon_polkit_identical_pending_calls_all_answered():
+    # Two identical calls while polkit thinks: both parked, both answered.
     with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
         modem = h.modems()[0]
         h.polkit.set_delay(1.0)
@@ -131,10 +133,34 @@ def test_daemon_polkit_duplicate_pending_call_is_busy():
             h.bus.conn.call(harness.BUS_NAME, modem, M, "Command", GLib.Variant("(su)", ("AT", 0)), None,
                             Gio.DBusCallFlags.NONE, 10000, None, done, tag)
         harness.wait_until(lambda: len(results) == 2, 10, "both replies")
-        assert results["second"] == "org.freedesktop.DBus.Error.Busy", results
-        assert results["first"] == "OK", results
-        # once answered, the same call goes through again
-        h.polkit.set_delay(0)
+        assert results == {"first": "OK", "second": "OK"}, results
+
+
+def test_daemon_polkit_busy_past_64_pending_per_sender():
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        modem = h.modems()[0]
+        h.polkit._mock("SimulateHangActions", "(as)", (["org.callstack.modem.command"],))
+        results = {}
+
+        def done(conn, res, tag):
+            try:
+                results[tag] = conn.call_finish(res).unpack()[0]
+            except GLib.Error as e:
+                results[tag] = harness.dbus_error_name(e)
+
+        for i in range(64):
+            h.bus.conn.call(harness.BUS_NAME, modem, M, "Command", GLib.Variant("(su)", ("AT", 0)), None,
+                            Gio.DBusCallFlags.NONE, 30000, None, done, i)
+        # the daemon answers in order: once the 65th call is refused, 64 are parked
+        h.bus.conn.call(harness.BUS_NAME, modem, M, "Command", GLib.Variant("(su)", ("AT", 0)), None,
+                        Gio.DBusCallFlags.NONE, 30000, None, done, 64)
+        harness.wait_until(lambda: 64 in results, 10, "the 65th reply")
+        assert results == {64: "org.freedesktop.DBus.Error.Busy"}, results
+        h.polkit._mock("ReleaseHangingCalls", None, ())
+        harness.wait_until(lambda: len(results) == 65, 20, "all replies")
+        assert all(results[i] == "OK" for i in range(64)), results
+        # below the bound again: the same call goes through
+        h.polkit._mock("SimulateHangActions", "(as)", ([],))
         assert h.call(modem, M, "Command", "(su)", ("AT", 0))[0] == "OK"
 
 

@@ -5,6 +5,7 @@ the input; states move queued -> sending -> sent with PropertiesChanged;
 refused input never reaches the modem (issue #5, "Tests that must exist")."""
 
 from smslib import ACCESS_DENIED, INVALID_ARGS, MI, SMS, harness, send, sent_joined, read  # noqa: F401
+from harness import Gio, GLib  # noqa: E402
 
 N = "+15555550123"
 
@@ -65,6 +66,35 @@ def test_send_serialised_many_in_a_row():
         for p in paths:
             h.wait_property(p, SMS, "State", "sent", timeout=20)
         assert sent_joined(h.sims[0]) == [(N, t) for t in texts]
+
+
+def test_send_pipelined_from_one_connection_all_succeed():
+    # An SMS gateway does not wait for each reply: 10 Sends with different
+    # texts in flight at once on one connection, polkit slow to answer.
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        modem = h.modems()[0]
+        sim = h.sims[0]
+        sim.control("sms sent clear")
+        h.polkit.set_delay(0.5)
+        texts = [f"pipelined {i}" for i in range(10)]
+        results = {}
+
+        def done(conn, res, i):
+            try:
+                results[i] = conn.call_finish(res).unpack()[0]
+            except GLib.Error as e:
+                results[i] = harness.dbus_error_name(e)
+
+        for i, t in enumerate(texts):
+            h.bus.conn.call(harness.BUS_NAME, modem, MI, "Send", GLib.Variant("(ssa{sv})", (N, t, {})), None,
+                            Gio.DBusCallFlags.NONE, 30000, None, done, i)
+        harness.wait_until(lambda: len(results) == 10, 20, "10 Send replies")
+        assert all(str(results[i]).startswith("/org/callstack/SMS/") for i in range(10)), results
+        for i in range(10):
+            h.wait_property(results[i], SMS, "State", "sent", timeout=20)
+        assert len(sim.control("sms sent")) == 10
+        # sent in the order they were called
+        assert sent_joined(sim) == [(N, t) for t in texts], sent_joined(sim)
 
 
 def test_send_refused_inputs_leave_modem_untouched():
