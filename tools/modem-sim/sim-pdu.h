@@ -40,8 +40,8 @@ typedef struct SimPdu {
         int msg_class; /* 0..3, -1 none */
         uint8_t vpf;   /* SUBMIT: 0 none, 2 relative, 1 enhanced, 3 absolute */
         uint8_t vp[7];
-        char scts[24]; /* 27.005 text form "yy/MM/dd,hh:mm:ss+zz" */
-        char dt[24];   /* STATUS-REPORT discharge time */
+        char scts[32]; /* 27.005 text form "yy/MM/dd,hh:mm:ss+zz" */
+        char dt[32];   /* STATUS-REPORT discharge time */
         uint8_t st;    /* STATUS-REPORT TP-ST */
         bool srr;      /* SUBMIT: status report requested; DELIVER: TP-SRI */
         bool udhi;

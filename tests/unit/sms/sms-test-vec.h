@@ -35,7 +35,7 @@ static inline int vec_load(const char *path, Vec *v) {
                 return -errno;
         v->n = 0;
         const char *base = strrchr(path, '/');
-        snprintf(v->name, sizeof(v->name), "%s", base ? base + 1 : path);
+        snprintf(v->name, sizeof(v->name), "%.*s", (int)sizeof(v->name) - 1, base ? base + 1 : path);
         while ((len = getline(&line, &cap, f)) >= 0) {
                 while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
                         line[--len] = '\0';
