@@ -77,7 +77,10 @@ def main():
     try:
         # Signal quality polled every 2 s (default 30) so the tour needs no patience.
         with harness.Harness(sims=1, profiles=[args.profile], allowed=harness.ALL_ACTIONS,
-                             sim_args=[{"latency_ms": 10}], daemon_args=["--signal-interval", "2"]) as h:
+                             sim_args=[{"latency_ms": 10}],
+                             daemon_args=["--signal-interval", "2",
+                                          # the source tree's profiles: nothing is installed yet
+                                          "--profiles-dir", os.path.join(TOP, "profiles")]) as h:
             modem = h.modems()[0]
             print(f"bus:       {h.bus.address}")
             print(f"simulator: {h.sims[0].tty} (profile {args.profile}, control socket {h.sims[0].control_path})")
@@ -88,6 +91,9 @@ def main():
             run_ctl(h, "list")
             say("one modem in detail")
             run_ctl(h, "show")
+            profile = h.get(modem, harness.MODEM_IFACE, "Profile")
+            if profile != args.profile:
+                raise harness.HarnessError(f"the simulated {args.profile} got profile {profile!r}")
             say("identities are personal data: polkit action org.callstack.modem.identity (allowed here)")
             run_ctl(h, "identity")
             say("a raw AT command (org.callstack.modem.command, administrators only on a real system)")
@@ -127,8 +133,16 @@ def main():
                 print(f"  {ctl_rel} --bus-address {addr} show")
                 print(f"  {ctl_rel} --bus-address {addr} monitor")
                 print(f"  busctl --address={addr} tree org.callstack")
-                print(f"  simulator control socket: {h.sims[0].control_path} "
-                      "(line protocol: tools/modem-sim/README.md)")
+                print(f"  {ctl_rel} --bus-address {addr} sms send +15555550123 'Hello'")
+                print(f"  {ctl_rel} --bus-address {addr} sms list")
+                print(f"callstackd's log (debug level, personal data masked): {h.daemon.log_path}")
+                print(f"simulator control socket: {h.sims[0].control_path} (README.md, \"Simulated modem\", "
+                      "Control protocol), e.g. a message from the network:")
+                ctl_sock = shlex.quote(h.sims[0].control_path)
+                print("  /usr/bin/python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); "
+                      "s.connect(sys.argv[1]); s.sendall(sys.argv[2].encode()+b\"\\n\"); "
+                      "print(s.recv(4096).decode(), end=\"\")' "
+                      f"{ctl_sock} 'sms deliver +15555550142 \"Hello from the network\"'")
                 print("Ctrl-C stops everything.", flush=True)
                 try:
                     while h.daemon.proc.poll() is None:
