@@ -257,3 +257,33 @@ void ctl_format_signal(FILE *f, bool json, uint64_t time_usec, const char *path,
         fputc('\n', f);
         fflush(f);
 }
+
+static bool key_is_timestamp(const char *key) {
+        static const char suffix[] = "-timestamp";
+        size_t n = strlen(key);
+
+        return n > strlen(suffix) && streq(key + n - strlen(suffix), suffix);
+}
+
+void ctl_format_sms_read(FILE *f, json_object *msg, const char *direction, const char *state) {
+        json_object *v = NULL, *details = NULL;
+        const char *number = json_object_object_get_ex(msg, "number", &v) ? ctl_value_to_human(v) : "-";
+
+        fprintf(f, "%s: %s\n", direction && streq(direction, "outgoing") ? "To" : "From", number);
+        if (state)
+                fprintf(f, "State: %s\n", state);
+        if (json_object_object_get_ex(msg, "details", &details) && json_object_is_type(details, json_type_object)) {
+                json_object_object_foreach(details, key, val) {
+                        char when[64];
+
+                        /* service-timestamp, discharge-timestamp: µs since the epoch */
+                        if (key_is_timestamp(key) && json_object_is_type(val, json_type_int) &&
+                            json_object_get_int64(val) > 0 &&
+                            ctl_format_time((uint64_t)json_object_get_int64(val), true, when, sizeof(when)) >= 0)
+                                fprintf(f, "%s: %s\n", key, when);
+                        else
+                                fprintf(f, "%s: %s\n", key, ctl_value_to_human(val));
+                }
+        }
+        fprintf(f, "\n%s\n", json_object_object_get_ex(msg, "text", &v) ? ctl_value_to_human(v) : "");
+}

@@ -36,3 +36,9 @@ void ctl_format_signal(FILE *f, bool json, uint64_t time_usec, const char *path,
 /* RFC 3339 UTC with milliseconds ("2026-01-01T12:00:01.000Z") or, when
  * !iso, "12:00:01 UTC". */
 int ctl_format_time(uint64_t time_usec, bool iso, char *buf, size_t size);
+
+/* `sms read`: "From: N" ("To: N" when direction is "outgoing"), "State: S"
+ * (when state is not NULL), one "key: value" line per detail (strings
+ * unquoted; "*-timestamp" µs values as RFC 3339 UTC), a blank line, the
+ * text.  msg is {"number", "text", "details"} as Read() returned them. */
+void ctl_format_sms_read(FILE *f, json_object *msg, const char *direction, const char *state);

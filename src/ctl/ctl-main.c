@@ -124,8 +124,11 @@ static int connect_bus(const CtlArgs *a, sd_bus **ret) {
         } else
                 r = sd_bus_open_system(&bus);
         if (r < 0) {
-                fprintf(stderr, "callstackctl: cannot connect to the %s: %s\n",
-                        a->bus_address ? "bus at --bus-address" : "system bus", strerror(-r));
+                if (a->bus_address)
+                        fprintf(stderr, "callstackctl: cannot connect to the bus at %s: %s\n", a->bus_address,
+                                strerror(-r));
+                else
+                        fprintf(stderr, "callstackctl: cannot connect to the system bus: %s\n", strerror(-r));
                 return CTL_EXIT_UNREACHABLE;
         }
         (void)sd_bus_set_allow_interactive_authorization(bus, a->ask_password);
@@ -540,8 +543,8 @@ static int sms_list(sd_bus *bus, const CtlArgs *a) {
                                 json_object_array_add(arr, json_object_get(props));
                         } else {
                                 if (count == 1)
-                                        printf("%-6s %-8s %-9s %7s %-5s %s\n", "ID", "DIR", "STATE", "PARTS",
-                                               "ENC", "TIME");
+                                        printf("%-6s %-8s %-9s %7s %-5s %-20s %s\n", "ID", "DIR", "STATE",
+                                               "PARTS", "ENC", "TIME", "DELIVERY");
                                 print_sms_line(*p, props);
                         }
                 }
@@ -584,17 +587,8 @@ static int read_one(sd_bus *bus, const CtlArgs *a, const char *path, bool quiet_
 }
 
 static void print_read(json_object *o, json_object *props) {
-        json_object *details = NULL;
-        const char *dir = props ? json_str(props, "Direction") : "";
-
-        printf("%s: %s\n", streq(dir, "outgoing") ? "To" : "From", json_str(o, "number"));
-        if (props)
-                printf("State: %s\n", json_str(props, "State"));
-        if (json_object_object_get_ex(o, "details", &details) && json_object_is_type(details, json_type_object)) {
-                json_object_object_foreach(details, key, val)
-                        printf("%s: %s\n", key, json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
-        }
-        printf("\n%s\n", json_str(o, "text"));
+        ctl_format_sms_read(stdout, o, props ? json_str(props, "Direction") : NULL,
+                            props ? json_str(props, "State") : NULL);
 }
 
 static int sms_read(sd_bus *bus, const CtlArgs *a) {

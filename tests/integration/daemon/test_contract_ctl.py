@@ -40,6 +40,8 @@ def test_ctl_unreachable_exit_3():
     r = subprocess.run([harness.callstackctl_path(), "--bus-address", "unix:path=/nonexistent/bus", "list"],
                        capture_output=True, text=True)
     assert r.returncode == 3, (r.returncode, r.stderr)
+    # the message names the address that failed, not the option
+    assert r.stderr.startswith("callstackctl: cannot connect to the bus at unix:path=/nonexistent/bus: "), r.stderr
     with harness.Harness(daemon=False, polkit=None) as h:
         r = h.ctl("list")
         assert r.returncode == 3, (r.returncode, r.stderr)

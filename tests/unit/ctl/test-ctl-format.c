@@ -115,6 +115,34 @@ static void test_ctl_format_time_rfc3339_and_short(void **state) {
         assert_string_equal(buf, "12:00:01 UTC");
 }
 
+static void test_ctl_format_sms_read_times_readable_strings_unquoted(void **state) {
+        /* Read() of a received message: 2026-01-01T12:00:01Z as µs. */
+        json_object *msg = json_tokener_parse(
+                "{\"number\": \"+15555550142\", \"text\": \"Gate code 4711\","
+                " \"details\": {\"smsc\": \"+15555550100\", \"service-timestamp\": 1767268801000000,"
+                " \"encoding\": \"gsm7\", \"message-references\": [3, -1]}}");
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+
+        ctl_format_sms_read(f, msg, "incoming", "received");
+        fclose(f);
+        assert_string_equal(buf, "From: +15555550142\nState: received\nsmsc: +15555550100\n"
+                                 "service-timestamp: 2026-01-01T12:00:01.000Z\nencoding: gsm7\n"
+                                 "message-references: [3,-1]\n\nGate code 4711\n");
+        free(buf);
+
+        /* outgoing, no properties known, a zero time stays a number */
+        json_object_put(msg);
+        msg = json_tokener_parse("{\"number\": \"3443\", \"text\": \"\", \"details\": {\"discharge-timestamp\": 0}}");
+        f = open_memstream(&buf, &size);
+        ctl_format_sms_read(f, msg, "outgoing", NULL);
+        fclose(f);
+        assert_string_equal(buf, "To: 3443\ndischarge-timestamp: 0\n\n\n");
+        free(buf);
+        json_object_put(msg);
+}
+
 static char *format_signal(bool json, const char *path, const char *iface, const char *member, const char *args) {
         json_object *a = json_tokener_parse(args);
         char *buf = NULL;
@@ -169,6 +197,7 @@ int main(void) {
                 cmocka_unit_test(test_ctl_modem_to_json_ports_become_objects),
                 cmocka_unit_test(test_ctl_format_identity_sorted),
                 cmocka_unit_test(test_ctl_format_time_rfc3339_and_short),
+                cmocka_unit_test(test_ctl_format_sms_read_times_readable_strings_unquoted),
                 cmocka_unit_test(test_ctl_format_signal_properties_changed),
                 cmocka_unit_test(test_ctl_format_signal_interfaces_added_and_other),
         };
