@@ -225,7 +225,11 @@ static int execute(SimApp *app, const char *line, FILE *out, const char **ret_er
                         return 0;
                 }
                 if (streq(w[1], "operator")) {
+                        /* The rest of the line verbatim, or one double-quoted word
+                         * (quoting works here as everywhere in the protocol). */
                         const char *name = rest_after(rest_after(line, "set"), "operator");
+                        if (*name == '"')
+                                name = n == 3 ? w[2] : "";
                         if (sim_modem_set_operator(app->modem, name) < 0) {
                                 *ret_err = "usage: set operator <name>";
                                 return -EINVAL;

@@ -163,6 +163,10 @@ class TestAt(SimTestCase):
         self.assertEqual(port.command("AT+CSQ"), (["+CSQ: 11,2"], "OK"))
         sim.control("set operator Other Net")
         self.assertEqual(port.command("AT+COPS?"), (['+COPS: 0,0,"Other Net",7'], "OK"))
+        sim.control('set operator "Quoted Net"')  # one quoted word, as the protocol allows
+        self.assertEqual(port.command("AT+COPS?"), (['+COPS: 0,0,"Quoted Net",7'], "OK"))
+        with self.assertRaises(ControlError):
+            sim.control('set operator "A" "B"')
         port.command("AT+CREG=2")
         port.command("AT+CEREG=1")
         sim.control("set creg 5 2AF5 0B88E350 7")
