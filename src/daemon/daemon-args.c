@@ -58,12 +58,16 @@ void daemon_args_help(const char *program) {
                "  --no-hotplug            do not follow udev; only the --port modems\n"
                "  --settle-ms MS          wait for a new USB modem's sibling ports (default 100)\n"
                "  --probe-timeout-ms MS   per-command timeout of the port probe (default 400)\n"
-               "  --profiles-dir DIR      capability profiles looked up first (then /etc, /usr/share)\n"
+               "  --profiles-dir DIR      capability profiles looked up first (default\n"
+               "                          $CALLSTACK_PROFILES_DIR), then\n"
+               "                          %s,\n"
+               "                          %s\n"
                "  --sms-group-max-age SECS  publish an incomplete multipart SMS as partial\n"
                "                          after this long (default 86400)\n"
                "  -h, --help              show this help\n"
                "  --version               show the version\n",
-               program, CALLSTACK_STATE_DIR, DAEMON_SIGNAL_INTERVAL_DEFAULT);
+               program, CALLSTACK_STATE_DIR, DAEMON_SIGNAL_INTERVAL_DEFAULT, CALLSTACK_PROFILES_ETC_DIR,
+               CALLSTACK_PROFILES_DIR);
 }
 
 static int add_port(DaemonArgs *a, const char *path) {

@@ -147,7 +147,7 @@ int daemon_hotplug_start(Manager *manager, const DaemonHotplugConfig *config, Da
         }
         for (size_t i = 0; i < profile_db_error_count(h->profiles); i++)
                 log_warning("profile skipped: %s", profile_db_get_error(h->profiles, i));
-        log_info("%zu capability profiles loaded", profile_db_count(h->profiles));
+        log_info("%zu capability profile(s) loaded", profile_db_count(h->profiles));
         /* h must outlive the manager: daemon-main frees it after manager_free() */
         r = manager_add_modem_watch(manager,
                                     &(ManagerModemWatch){.changed = on_modem_changed, .userdata = h});
