@@ -11,8 +11,9 @@
  *    AT_TOKENIZER_LINE_MAX bytes and is reported with AT_TOKEN_TRUNCATED
  *    when its line end arrives; memory never grows.
  *  - While expecting a PDU, the next non-empty line is reported as
- *    AT_TOKEN_PDU unless it is a final result code (then it is a line and
- *    the expectation ends).
+ *    AT_TOKEN_PDU unless it is a final result code or does not begin
+ *    with a hex digit (a URC after a header whose PDU never came): then
+ *    it is a line and the expectation ends.
  *  - While expecting the prompt, "> " (or a lone ">" line) at the start of
  *    a line is reported as AT_TOKEN_PROMPT at once.
  *  - at_tokenizer_finish() reports a pending partial line (EOF) with

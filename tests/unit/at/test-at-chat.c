@@ -345,6 +345,27 @@ static void test_at_chat_two_line_urc_delivered_as_one(void **state) {
         assert_string_equal(cds.pdu[0], "07915155550501F006400B915155550551F0421090718384224210907183252200");
 }
 
+/* A two-line URC whose PDU line never came, followed by another URC: the
+ * next URC is not eaten as the PDU (a PDU is hex), both are delivered. */
+static void test_at_chat_two_line_urc_missing_pdu_next_urc_kept(void **state) {
+        Fx *f = *state;
+        Urcs cmt = {}, cmti = {}, cds = {};
+        assert_true(at_chat_register_urc(f->chat, "+CMT:", true, on_urc, &cmt, NULL) > 0);
+        assert_true(at_chat_register_urc(f->chat, "+CDS:", true, on_urc, &cds, NULL) > 0);
+        assert_true(at_chat_register_urc(f->chat, "+CMTI:", false, on_urc, &cmti, NULL) > 0);
+        feed(f, "\r\n+CMT: ,20\r\n\r\n+CMTI: \"SM\",3\r\n");
+        assert_int_equal(cmt.calls, 1);
+        assert_false(cmt.has_pdu[0]);
+        assert_int_equal(cmti.calls, 1);
+        assert_string_equal(cmti.line[0], "+CMTI: \"SM\",3");
+        /* A header followed by another header of the same kind. */
+        feed(f, "\r\n+CDS: 25\r\n+CDS: 25\r\n07915155550501F006400B915155550551F0421090718384224210907183252200\r\n");
+        assert_int_equal(cds.calls, 2);
+        assert_false(cds.has_pdu[0]);
+        assert_true(cds.has_pdu[1]);
+        assert_string_equal(cds.pdu[1], "07915155550501F006400B915155550551F0421090718384224210907183252200");
+}
+
 static void test_at_chat_urc_longest_prefix_wins(void **state) {
         Fx *f = *state;
         Urcs shortp = {}, longp = {}, longp2 = {};
@@ -706,6 +727,7 @@ int main(void) {
                 T(test_at_chat_urc_in_flight_not_taken_by_command),
                 T(test_at_chat_c35_ready_urcs_not_next_response),
                 T(test_at_chat_two_line_urc_delivered_as_one),
+                T(test_at_chat_two_line_urc_missing_pdu_next_urc_kept),
                 T(test_at_chat_urc_longest_prefix_wins),
                 T(test_at_chat_final_without_command_goes_to_urc),
                 T(test_at_chat_sms_prompt_flow),

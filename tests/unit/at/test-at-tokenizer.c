@@ -178,6 +178,29 @@ static void test_at_tokenizer_pdu_expected_but_final_arrives(void **state) {
         free(c);
 }
 
+/* A PDU is hex: a line that cannot begin a PDU ("+CMTI: ...", "RING")
+ * where a PDU was expected is a line, and the expectation ends. */
+static void test_at_tokenizer_pdu_expected_but_urc_arrives(void **state) {
+        static const char s[] = "\r\n+CMTI: \"SM\",3\r\nRING\r\n";
+        AtTokenizer tok;
+        at_tokenizer_init(&tok);
+        at_tokenizer_expect_pdu(&tok, true);
+        Collected *c = run(&tok, s, sizeof(s) - 1);
+        assert_int_equal(c->n, 2);
+        assert_int_equal(c->type[0], AT_TOKEN_LINE);
+        assert_string_equal(c->text[0], "+CMTI: \"SM\",3");
+        assert_int_equal(c->type[1], AT_TOKEN_LINE);
+        assert_false(tok.expect_pdu);
+        free(c);
+        /* A hex line that is not a valid PDU is still the PDU (kept raw). */
+        at_tokenizer_init(&tok);
+        at_tokenizer_expect_pdu(&tok, true);
+        c = run(&tok, "0011ZZ\r\n", 8);
+        assert_int_equal(c->n, 1);
+        assert_int_equal(c->type[0], AT_TOKEN_PDU);
+        free(c);
+}
+
 static void test_at_tokenizer_ok_inside_data_is_a_line(void **state) {
         AtTokenizer tok;
         at_tokenizer_init(&tok);
@@ -265,6 +288,7 @@ int main(void) {
                 cmocka_unit_test(test_at_tokenizer_64k_line_bounded),
                 cmocka_unit_test(test_at_tokenizer_partial_line_then_eof),
                 cmocka_unit_test(test_at_tokenizer_consumer_can_stop),
+                cmocka_unit_test(test_at_tokenizer_pdu_expected_but_urc_arrives),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
