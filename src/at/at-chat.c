@@ -853,13 +853,17 @@ void at_chat_process_timeouts(AtChat *chat) {
                                   (unsigned long long)(c->timeout_usec / USEC_PER_MSEC));
                 }
                 if (c->state == CMD_WAIT_PROMPT) {
-                        /* Leave a prompt we may still get. */
                         c->state = CMD_PAYLOAD_SENT;
                         at_tokenizer_expect_prompt(&chat->tok, false);
-                        if (chat_write(chat, "\x1b", 1) < 0) {
-                                at_chat_hangup(chat, -EIO);
-                                break;
-                        }
+                }
+                /* Leave a prompt we may still get, or one we never saw: a
+                 * modem left at a "> " by a program (or a daemon) killed
+                 * mid-send takes every command as message text and answers
+                 * nothing (27.005 3.5.1: ESC cancels).  Outside a prompt ESC
+                 * is ignored; its OK, if any, is drained by the zombie. */
+                if (chat_write(chat, "\x1b", 1) < 0) {
+                        at_chat_hangup(chat, -EIO);
+                        break;
                 }
                 cb = c->callback;
                 ud = c->userdata;

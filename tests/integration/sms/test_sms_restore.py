@@ -44,6 +44,32 @@ def test_restart_restores_objects_and_fails_interrupted_send():
         assert [t for _, t in sent_joined(sim)].count("interrupted one") <= 1
 
 
+def test_restart_with_modem_left_at_the_prompt():
+    """kill -9 while the modem shows "> ": the modem is not power cycled and
+    takes every command as message text until ESC; the new daemon still
+    probes it, fails the interrupted send and sends again."""
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        sim = h.sims[0]
+        modem = h.modems()[0]
+        sim.control("delay 1500")  # the prompt comes after the kill
+        stuck = send(h, modem, N, "interrupted at the prompt")
+        h.wait_property(stuck, SMS, "State", "sending", timeout=5)
+        h.daemon.proc.send_signal(signal.SIGKILL)
+        h.daemon.proc.wait()
+        h.daemon.stopped = True
+        sim.control("delay 0")
+        harness.pump(1.7)  # the simulator now waits for the PDU
+        h.start_daemon()
+        modem = h.modems()[0]
+        assert h.get(modem, "org.callstack.Modem", "State") == "registered", h.daemon.log_text()[-2000:]
+        assert h.call(modem, MI, "List")[0] == [stuck]
+        assert h.get(stuck, SMS, "State") == "failed"
+        assert h.get(stuck, SMS, "DeliveryStatus") == "interrupted"
+        again = send(h, modem, N, "sent after the restart")
+        h.wait_property(again, SMS, "State", "sent", timeout=10)
+        assert [t for _, t in sent_joined(sim)] == ["sent after the restart"]
+
+
 def test_delete_removes_from_store_and_bus():
     with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
         modem = h.modems()[0]

@@ -170,11 +170,12 @@ static void test_at_chat_timeout_fires_and_next_command_runs(void **state) {
         assert_int_equal(a.calls, 1);
         assert_int_equal(a.final, AT_FINAL_TIMEOUT);
         assert_int_equal(at_final_to_errno(a.final), -ETIMEDOUT);
-        /* The drain guard keeps the slot for 1 s, then the next goes. */
-        assert_string_equal(f->written, "AT+CPMS?\r");
+        /* ESC leaves a prompt the modem may sit at; the drain guard keeps
+         * the slot for 1 s, then the next goes. */
+        assert_string_equal(f->written, "AT+CPMS?\r\x1b");
         assert_int_equal(at_chat_next_deadline(f->chat), t0 + 6 * SEC);
         advance(f, SEC);
-        assert_string_equal(f->written, "AT+CPMS?\rAT+CSQ\r");
+        assert_string_equal(f->written, "AT+CPMS?\r\x1b" "AT+CSQ\r");
         feed(f, "+CSQ: 31,99\r\nOK\r\n");
         assert_int_equal(b.calls, 1);
         assert_int_equal(b.final, AT_FINAL_OK);
@@ -193,13 +194,32 @@ static void test_at_chat_late_answer_after_timeout_is_swallowed(void **state) {
         feed(f, "\r\n+COPS: 0,0,\"Operator\",7\r\n\r\nOK\r\n");
         assert_int_equal(a.calls, 1);
         assert_int_equal(b.calls, 0);
-        assert_string_equal(f->written, "AT+COPS?\rAT+CSQ\r");
+        assert_string_equal(f->written, "AT+COPS?\r\x1b" "AT+CSQ\r");
         feed(f, "\r\n+CSQ: 12,0\r\n\r\nOK\r\n");
         assert_int_equal(b.calls, 1);
         assert_string_equal(b.lines[0], "+CSQ: 12,0");
 }
 
 /* Field case C28, second part: URCs every 2 s never extend a deadline. */
+/* A modem left at a "> " prompt by a program killed mid-send takes every
+ * command as message text: the timed-out command is followed by ESC, the
+ * OK of the cancelled message is drained, the next command is answered. */
+static void test_at_chat_timeout_leaves_a_stale_prompt(void **state) {
+        Fx *f = *state;
+        Resp a = {}, b = {};
+        assert_true(at_chat_send_simple(f->chat, "AT", NULL, 0, NULL, on_resp, &a) > 0);
+        assert_true(at_chat_send_simple(f->chat, "ATE0", NULL, 0, NULL, on_resp, &b) > 0);
+        advance(f, 5 * SEC);
+        assert_int_equal(a.final, AT_FINAL_TIMEOUT);
+        assert_string_equal(f->written, "AT\r\x1b");
+        feed(f, "\r\nOK\r\n"); /* the cancelled message */
+        assert_string_equal(f->written, "AT\r\x1b" "ATE0\r");
+        assert_int_equal(b.calls, 0);
+        feed(f, "\r\nOK\r\n");
+        assert_int_equal(b.calls, 1);
+        assert_int_equal(b.final, AT_FINAL_OK);
+}
+
 static void test_at_chat_c28_urcs_do_not_extend_timeout(void **state) {
         Fx *f = *state;
         Resp a = {};
@@ -719,6 +739,7 @@ int main(void) {
                 T(test_at_chat_one_command_in_flight),
                 T(test_at_chat_timeout_fires_and_next_command_runs),
                 T(test_at_chat_late_answer_after_timeout_is_swallowed),
+                T(test_at_chat_timeout_leaves_a_stale_prompt),
                 T(test_at_chat_c28_urcs_do_not_extend_timeout),
                 T(test_at_chat_cme_error_carries_code),
                 T(test_at_chat_final_results_table),
