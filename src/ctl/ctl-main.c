@@ -551,6 +551,11 @@ static int sms_list(sd_bus *bus, const CtlArgs *a) {
         }
         if (a->json)
                 print_json(arr);
+        else if (count == 0 && (!modems || !modems[0]))
+                /* List() is per modem: an unplugged modem's messages are still
+                 * stored and on the bus, only not listable until it is back. */
+                printf("No modem present: no messages to list (the messages of absent modems stay stored; "
+                       "'sms read ID' reads one).\n");
         else if (count == 0)
                 printf("No messages.\n");
         return 0;

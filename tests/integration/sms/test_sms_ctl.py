@@ -72,5 +72,19 @@ def test_ctl_sms_watch_prints_safe_info_and_reads_with_permission():
         assert [e.get("text") for e in lines] == ["watch me", "and me"], lines
 
 
+def test_ctl_sms_list_without_modem_says_so():
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        rec = h.record_signals()
+        h.sims[0].control('sms deliver +15555550142 "kept"')
+        path = wait_incoming(rec, 1)[0]
+        h.sims[0].control("unplug")
+        harness.wait_until(lambda: not h.modems(), 10, "the modem gone")
+        r = h.ctl("sms", "list")
+        # not "No messages.": the message is still stored and readable
+        assert r.returncode == 0 and r.stdout.startswith("No modem present"), r.stdout
+        r = h.ctl("sms", "read", path)
+        assert r.returncode == 0 and "kept" in r.stdout, (r.stdout, r.stderr)
+
+
 if __name__ == "__main__":
     harness.main(globals())
