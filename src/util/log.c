@@ -95,10 +95,17 @@ int log_internal(LogLevel level, int error, const char *file, int line, const ch
                                 "CODE_LINE=%d", line, "CODE_FUNC=%s", func, "SYSLOG_IDENTIFIER=%s",
                                 log_ident, NULL);
         } else {
+                /* "callstackd 2026-12-03T20:01:34.123Z info: ..." (UTC): a readable
+                 * time, and no "ident[N]" that would read as a pid */
                 struct timespec ts;
+                struct tm tm;
+                char when[32] = "-";
+
                 clock_gettime(CLOCK_REALTIME, &ts);
-                fprintf(stderr, "%s[%ld.%03ld] %s: %s\n", log_ident, (long)ts.tv_sec,
-                        (long)(ts.tv_nsec / 1000000), level_names[level], msg);
+                if (gmtime_r(&ts.tv_sec, &tm))
+                        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+                fprintf(stderr, "%s %s.%03ldZ %s: %s\n", log_ident, when, (long)(ts.tv_nsec / 1000000),
+                        level_names[level], msg);
         }
         errno = saved_errno;
         return -abs(error);

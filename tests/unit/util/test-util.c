@@ -4,7 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/clock.h"
 #include "util/log.h"
@@ -104,6 +108,35 @@ static void test_log_level_parse(void **state) {
         assert_int_equal(log_error_errno(-EIO, "x"), -EIO);
 }
 
+static void test_log_stderr_line_has_utc_time_not_pid_like(void **state) {
+        char path[] = "/tmp/callstack-test-log-XXXXXX";
+        char line[256] = "";
+        int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+        FILE *f;
+        regex_t re;
+
+        assert_true(fd >= 0 && saved >= 0);
+        unlink(path);
+        fflush(stderr);
+        assert_true(dup2(fd, STDERR_FILENO) >= 0);
+        log_setup("callstackd", LOG_LEVEL_DEBUG, LOG_TARGET_STDERR);
+        log_info("modem %d: probing -> ready", 0);
+        fflush(stderr);
+        assert_true(dup2(saved, STDERR_FILENO) >= 0);
+        close(saved);
+        f = fdopen(fd, "r");
+        assert_non_null(f);
+        rewind(f);
+        assert_non_null(fgets(line, sizeof(line), f));
+        fclose(f);
+        assert_int_equal(regcomp(&re, "^callstackd 20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]"
+                                      "\\.[0-9]{3}Z info: modem 0: probing -> ready\n$",
+                                 REG_EXTENDED | REG_NOSUB),
+                         0);
+        assert_int_equal(regexec(&re, line, 0, NULL, 0), 0);
+        regfree(&re);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_pii_number_masks_all_but_last_four),
@@ -114,6 +147,7 @@ int main(void) {
                 cmocka_unit_test(test_memeq_consttime),
                 cmocka_unit_test(test_fake_clock_advances),
                 cmocka_unit_test(test_log_level_parse),
+                cmocka_unit_test(test_log_stderr_line_has_utc_time_not_pid_like),
         };
         log_setup("test-util", LOG_LEVEL_ERR, LOG_TARGET_STDERR);
         return cmocka_run_group_tests(tests, NULL, NULL);
