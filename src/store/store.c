@@ -411,6 +411,14 @@ int store_open(const char *dir, Store **ret) {
         r = check_sidecar(s->path, "-shm");
         if (r < 0)
                 return r;
+        /* Closed before SQLite opens the file: closing any descriptor of a
+         * file drops every POSIX lock this process holds on it, SQLite's
+         * shared lock included; another program (sqlite3 .backup) would then
+         * take itself for the last connection and delete the -wal and -shm
+         * files under our feet, and our later commits would go to a deleted
+         * WAL. */
+        close(fd);
+        fd = -1;
 
         rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
         if (rc != SQLITE_OK)

@@ -30,6 +30,46 @@ static void test_store_open_creates_0600_despite_umask(void **state) {
         test_rmdir(dir);
 }
 
+/* The README's online backup (`sqlite3 callstack.db .backup ...`) from
+ * another process while the daemon runs: that process must not take itself
+ * for the last connection and delete the WAL the store is using (it did
+ * when store_open() closed its own descriptor after SQLite had locked the
+ * file: close() drops all of a process's POSIX locks on the file). */
+static void test_store_open_other_process_reader_keeps_wal(void **state) {
+        char *dir = test_tmpdir(), *path = test_db_path(dir), *wal = NULL, *shm = NULL;
+        Store *s = NULL;
+        struct stat st;
+        int status;
+        pid_t pid;
+
+        assert_int_equal(store_open(dir, &s), 0);
+        assert_true(asprintf(&wal, "%s-wal", path) > 0);
+        assert_true(asprintf(&shm, "%s-shm", path) > 0);
+        assert_int_equal(stat(wal, &st), 0);
+
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                /* A fresh program, as sqlite3(1) would be: a forked child would
+                 * inherit this process's SQLite lock bookkeeping. */
+                execl("/usr/bin/python3", "python3", "-c",
+                      "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                      "c.execute('SELECT count(*) FROM sqlite_master').fetchall(); c.close()",
+                      path, (char *)NULL);
+                _exit(127);
+        }
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_int_equal(stat(wal, &st), 0); /* still there: we hold our lock */
+        assert_int_equal(stat(shm, &st), 0);
+        assert_int_equal(store_schema_version(s), STORE_SCHEMA_VERSION);
+        s = store_close(s);
+        free(shm);
+        free(wal);
+        free(path);
+        test_rmdir(dir);
+}
+
 static void test_store_open_fixes_group_readable_file(void **state) {
         char *dir = test_tmpdir(), *path = test_db_path(dir);
         Store *s = NULL;
@@ -325,6 +365,7 @@ static void test_store_modem_seen(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_store_open_creates_0600_despite_umask),
+                cmocka_unit_test(test_store_open_other_process_reader_keeps_wal),
                 cmocka_unit_test(test_store_open_fixes_group_readable_file),
                 cmocka_unit_test(test_store_open_refuses_symlink),
                 cmocka_unit_test(test_store_open_missing_dir),
