@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-bus.h>
+#include <unistd.h>
 #include <libudev.h>
 
 #include "config.h"
@@ -301,6 +302,12 @@ int ctl_doctor(const CtlArgs *a) {
                 }
                 (void)probe_port(p, db);
         }
+        if (only && shown == 0 && access(only, F_OK) < 0) {
+                /* a typo must not read as "a port udev does not know" */
+                fprintf(stderr, "callstackctl: %s: %s\n", only, strerror(errno));
+                r = CTL_EXIT_FAILURE;
+                goto finish;
+        }
         if (only && shown == 0) {
                 /* a port udev does not list (e.g. a pty): probe it as asked */
                 DoctorPort p = {.devnode = (char *)only, .ifnum = -1};
@@ -316,8 +323,10 @@ int ctl_doctor(const CtlArgs *a) {
                 printf("no USB serial ports found\n");
         if (!a->direct)
                 print_bus_view(ports, n, a->bus_address);
+        r = CTL_EXIT_OK;
+finish:
         profile_db_free(db);
         for (size_t i = 0; i < n; i++)
                 port_done(&ports[i]);
-        return CTL_EXIT_OK;
+        return r;
 }

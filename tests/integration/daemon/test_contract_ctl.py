@@ -29,6 +29,11 @@ def test_ctl_usage_errors_exit_2_without_a_bus():
         r = subprocess.run([ctl, "--bus-address", "unix:path=/nonexistent"] + args, capture_output=True, text=True)
         assert r.returncode == 2, (args, r.returncode, r.stderr)
         assert msg in r.stderr and r.stderr.count("\n") == 1, (args, r.stderr)
+    # a mistyped port is an error, not "a port udev does not know"
+    r = subprocess.run([ctl, "--bus-address", "unix:path=/nonexistent", "doctor", "/dev/callstack-no-such-port"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1, (r.returncode, r.stdout, r.stderr)
+    assert r.stderr == "callstackctl: /dev/callstack-no-such-port: No such file or directory\n", r.stderr
     r = subprocess.run([ctl, "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "Usage: callstackctl" in r.stdout and "Exit status" in r.stdout
     r = subprocess.run([ctl, "--version"], capture_output=True, text=True)
