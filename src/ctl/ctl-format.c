@@ -231,6 +231,19 @@ void ctl_format_signal(FILE *f, bool json, uint64_t time_usec, const char *path,
                 return;
         }
 
+        if (interface && member && streq(interface, "org.freedesktop.DBus") && streq(member, "NameOwnerChanged") &&
+            json_object_is_type(args, json_type_array) && json_object_array_length(args) == 3) {
+                /* (name, old owner, new owner): say it in words */
+                const char *name = ctl_value_to_human(json_object_array_get_idx(args, 0));
+                const char *new_owner = json_object_get_string(json_object_array_get_idx(args, 2));
+
+                if (new_owner && *new_owner)
+                        fprintf(f, "[%s] %s appeared on the bus (%s)\n", ts, name, new_owner);
+                else
+                        fprintf(f, "[%s] %s left the bus\n", ts, name);
+                fflush(f);
+                return;
+        }
         fprintf(f, "[%s] %s ", ts, path ? path : "-");
         if (interface && member && streq(interface, "org.freedesktop.DBus.Properties") &&
             streq(member, "PropertiesChanged") && json_object_is_type(args, json_type_array))

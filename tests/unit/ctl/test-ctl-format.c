@@ -189,6 +189,22 @@ static void test_ctl_format_signal_interfaces_added_and_other(void **state) {
                                    "/org/callstack/SMS/5 true\n");
 }
 
+static void test_ctl_format_signal_name_owner_changed_in_words(void **state) {
+        char *out = format_signal(false, "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+                                  "[\"org.callstack\", \"\", \":1.3\"]");
+        assert_string_equal(out, "[12:00:01 UTC] org.callstack appeared on the bus (:1.3)\n");
+        free(out);
+        out = format_signal(false, "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+                            "[\"org.callstack\", \":1.3\", \"\"]");
+        assert_string_equal(out, "[12:00:01 UTC] org.callstack left the bus\n");
+        free(out);
+        /* JSON stays the raw signal */
+        out = format_signal(true, "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameOwnerChanged",
+                            "[\"org.callstack\", \":1.3\", \"\"]");
+        assert_non_null(strstr(out, "\"member\":\"NameOwnerChanged\""));
+        free(out);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_ctl_format_modem_sim7600),
@@ -200,6 +216,7 @@ int main(void) {
                 cmocka_unit_test(test_ctl_format_sms_read_times_readable_strings_unquoted),
                 cmocka_unit_test(test_ctl_format_signal_properties_changed),
                 cmocka_unit_test(test_ctl_format_signal_interfaces_added_and_other),
+                cmocka_unit_test(test_ctl_format_signal_name_owner_changed_in_words),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
