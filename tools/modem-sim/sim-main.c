@@ -85,7 +85,8 @@ static void help(void) {
                "  --control SOCKET    unix stream control socket (see README)\n"
                "  --latency-ms N      delay every reply by N ms (default 0)\n"
                "  --pin PIN           SIM locked with this PIN (PUK is 12345678)\n"
-               "  --script FILE       answer the TX: lines of an AT transcript with its RX: lines\n"
+               "  --script FILE       replay an AT transcript: its TX: lines answered by its RX:\n"
+               "                      lines\n"
                "  --log FILE          trace every byte in and out to FILE\n"
                "  --list-profiles     list profiles and exit\n"
                "  --help              this text\n");

@@ -36,6 +36,7 @@ def test_ctl_usage_errors_exit_2_without_a_bus():
     assert r.stderr == "callstackctl: /dev/callstack-no-such-port: No such file or directory\n", r.stderr
     r = subprocess.run([ctl, "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "Usage: callstackctl" in r.stdout and "Exit status" in r.stdout
+    assert all(len(line) <= 80 for line in r.stdout.splitlines()), r.stdout
     r = subprocess.run([ctl, "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith("callstackctl ")
 

@@ -141,6 +141,7 @@ def test_daemon_usage_errors_exit_2_naming_the_option():
     assert r.returncode == 0 and "--port" in r.stdout and "--signal-interval" in r.stdout, r
     # the profile directories this build reads, not a guess at them
     assert "/share/callstack/profiles\n" in r.stdout and "/etc/callstack/profiles,\n" in r.stdout, r.stdout
+    assert all(len(line) <= 80 for line in r.stdout.splitlines()), r.stdout
     r = subprocess.run([d, "--version"], capture_output=True, text=True, timeout=10)
     assert r.returncode == 0 and r.stdout.startswith("callstackd "), r
 
