@@ -1,6 +1,6 @@
 /* Safe probe state machine; see hotplug-probe.h.
  *
- * Sequence: AT -> ATE0 -> AT+CGMI -> AT+CGMM -> AT+CGMR [-> AT+GCAP]
+ * Sequence: ESC (then PROBE_ESC_QUIET_USEC of ignored input) -> AT -> ATE0 -> AT+CGMI -> AT+CGMM -> AT+CGMR [-> AT+GCAP]
  * [-> ATI when CGMI/CGMM gave nothing].  Lines are split on CR or LF;
  * echo (a line ending with the command, also behind an ESC as in field
  * case C28) is skipped; finals are OK, ERROR, +CME ERROR, +CMS ERROR,
@@ -23,7 +23,14 @@
 #define PROBE_IDENT_MAX 127
 #define PROBE_TRANSCRIPT_MAX 8
 
+/* ESC first: a modem left at an SMS "> " prompt (a program or callstackd
+ * killed mid-send) takes "AT" as message text and stays silent; ESC
+ * cancels the message (27.005 3.5.1).  What it answers (OK) arrives in the
+ * quiet time and is ignored, so it is never taken as the answer to AT. */
+#define PROBE_ESC_QUIET_USEC (50 * 1000)
+
 typedef enum Step {
+        STEP_ESC,
         STEP_AT,
         STEP_ATE0,
         STEP_CGMI,
@@ -287,6 +294,14 @@ static void finish(HotplugProbe *p, HotplugProbeResult r) {
         p->output_pending = false;
 }
 
+static void send_esc(HotplugProbe *p, uint64_t now) {
+        /* ESC CR (field case C28's wake-up): the CR ends the line so that
+         * outside a prompt the ESC does not prefix the next command. */
+        snprintf(p->output, sizeof(p->output), "\x1b\r");
+        p->output_pending = true;
+        p->deadline = now + (p->timeout_usec < PROBE_ESC_QUIET_USEC ? p->timeout_usec : PROBE_ESC_QUIET_USEC);
+}
+
 static void send_step(HotplugProbe *p, uint64_t now) {
         snprintf(p->output, sizeof(p->output), "%s\r", step_cmd[p->step]);
         p->output_pending = true;
@@ -370,8 +385,8 @@ void hotplug_probe_start(HotplugProbe *p, uint64_t now) {
                 return;
         p->started = true;
         p->result = HOTPLUG_PROBE_RUNNING;
-        p->step = STEP_AT;
-        send_step(p, now);
+        p->step = STEP_ESC;
+        send_esc(p, now);
 }
 
 const char *hotplug_probe_pending_output(const HotplugProbe *p) {
@@ -402,7 +417,7 @@ static void handle_line(HotplugProbe *p, char *l, uint64_t now) {
         n = strlen(l);
         while (n > 0 && (l[n - 1] == ' ' || l[n - 1] == '\t'))
                 l[--n] = '\0';
-        if (n == 0 || p->step == STEP_DONE || !p->started)
+        if (n == 0 || p->step == STEP_DONE || p->step == STEP_ESC || !p->started)
                 return;
 
         /* echo of the command in flight, possibly behind ESC or junk */
@@ -449,7 +464,7 @@ void hotplug_probe_feed(HotplugProbe *p, const void *buf, size_t len, uint64_t n
 
 void hotplug_probe_hangup(HotplugProbe *p) {
         if (p->step != STEP_DONE) {
-                transcript_add(p, p->started ? step_cmd[p->step] : "open", "hang-up");
+                transcript_add(p, p->started && p->step != STEP_ESC ? step_cmd[p->step] : "open", "hang-up");
                 finish(p, HOTPLUG_PROBE_GONE);
         }
 }
@@ -461,6 +476,13 @@ uint64_t hotplug_probe_deadline(const HotplugProbe *p) {
 void hotplug_probe_process_timeout(HotplugProbe *p, uint64_t now) {
         if (p->step == STEP_DONE || !p->started || now < p->deadline)
                 return;
+        if (p->step == STEP_ESC) {
+                p->step = STEP_AT;
+                p->got_bytes = false;
+                p->line_len = 0;
+                send_step(p, now);
+                return;
+        }
         command_done(p, NULL, false, now);
 }
 

@@ -24,6 +24,7 @@ typedef struct Reply {
 
 static char sent_log[64][16];
 static size_t n_sent_log;
+static size_t n_esc;
 
 /* Runs a probe against a table of replies; time advances only on silence. */
 static HotplugProbe *run(const Reply *replies, size_t n, HotplugProbeFlags flags, uint64_t *ret_elapsed) {
@@ -31,10 +32,23 @@ static HotplugProbe *run(const Reply *replies, size_t n, HotplugProbeFlags flags
         uint64_t now = 1000 * MS, start = now;
 
         n_sent_log = 0;
+        n_esc = 0;
         assert_int_equal(hotplug_probe_new(400 * MS, flags, &p), 0);
         hotplug_probe_start(p, now);
         for (int guard = 0; guard < 50 && !hotplug_probe_is_done(p); guard++) {
                 const char *out = hotplug_probe_pending_output(p);
+                if (out && streq(out, "\x1b\r")) {
+                        /* the ESC CR wake-up: not a command; a stale SMS
+                         * prompt answers it (Reply "\x1b") */
+                        n_esc++;
+                        hotplug_probe_output_done(p);
+                        for (size_t i = 0; i < n; i++)
+                                if (streq(replies[i].cmd, "\x1b") && replies[i].bytes) {
+                                        now += 10 * MS;
+                                        hotplug_probe_feed(p, replies[i].bytes, strlen(replies[i].bytes), now);
+                                }
+                        out = NULL;
+                }
                 if (out) {
                         char cmd[16];
                         snprintf(cmd, sizeof(cmd), "%s", out);
@@ -95,9 +109,30 @@ static void test_hotplug_probe_silent_port_one_attempt_c33(void **state) {
         _cleanup_(hotplug_probe_freep) HotplugProbe *p = run(NULL, 0, 0, &elapsed);
         assert_int_equal(hotplug_probe_get_result(p), HOTPLUG_PROBE_SILENT);
         assert_int_equal(hotplug_probe_get_commands_sent(p), 1);
-        assert_true(elapsed <= 400 * MS);
+        assert_true(elapsed <= 450 * MS); /* 50 ms after ESC, one 400 ms AT */
         assert_string_equal(hotplug_probe_get_transcript(p, 0), "AT -> timeout");
         assert_null(hotplug_probe_get_manufacturer(p));
+}
+
+/* A modem left at an SMS "> " prompt (callstackd killed mid-send) takes
+ * "AT" as message text: the ESC CR sent first cancels it; the OK of the
+ * cancel falls in the quiet time and is not taken as the answer to AT. */
+static void test_hotplug_probe_stale_sms_prompt_left_by_esc(void **state) {
+        const Reply r[] = {
+                {"\x1b", "\r\nOK\r\n"},
+                {"AT", "\r\nOK\r\n"},
+                {"ATE0", "\r\nOK\r\n"},
+                {"AT+CGMI", "\r\nSIMCOM INCORPORATED\r\n\r\nOK\r\n"},
+                {"AT+CGMM", "\r\nSIMCOM_SIM7600E-H\r\n\r\nOK\r\n"},
+                {"AT+CGMR", "\r\n+CGMR: LE20B04SIM7600M22\r\n\r\nOK\r\n"},
+        };
+        _cleanup_(hotplug_probe_freep) HotplugProbe *p = run(r, ELEMENTSOF(r), 0, NULL);
+        assert_int_equal(n_esc, 1);
+        assert_int_equal(hotplug_probe_get_result(p), HOTPLUG_PROBE_AT);
+        assert_string_equal(sent_log[0], "AT");
+        assert_int_equal(hotplug_probe_get_commands_sent(p), 5);
+        assert_string_equal(hotplug_probe_get_manufacturer(p), "SIMCOM INCORPORATED");
+        assert_string_equal(hotplug_probe_get_model(p), "SIMCOM_SIM7600E-H");
 }
 
 static void test_hotplug_probe_nmea_port_is_not_at(void **state) {
@@ -244,6 +279,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_hotplug_probe_sim7600_echo_on),
                 cmocka_unit_test(test_hotplug_probe_silent_port_one_attempt_c33),
+                cmocka_unit_test(test_hotplug_probe_stale_sms_prompt_left_by_esc),
                 cmocka_unit_test(test_hotplug_probe_nmea_port_is_not_at),
                 cmocka_unit_test(test_hotplug_probe_esc_echo_huawei_e3276_c28),
                 cmocka_unit_test(test_hotplug_probe_urcs_never_taken_as_identity_quectel_c35),
