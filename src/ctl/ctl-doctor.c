@@ -221,19 +221,24 @@ static void print_bus_view(const DoctorPort *ports, size_t n, const char *addres
                         r = sd_bus_start(bus);
         } else
                 r = sd_bus_open_system(&bus);
+        _cleanup_(sd_bus_error_free) sd_bus_error e = SD_BUS_ERROR_NULL;
+        unsigned modems = 0;
+
         if (r >= 0)
                 r = sd_bus_call_method(bus, "org.callstack", "/org/callstack", "org.callstack.Manager",
-                                       "ListModems", NULL, &reply, "");
+                                       "ListModems", &e, &reply, "");
         if (r < 0) {
-                printf("\ncallstackd: not reachable (%s); `callstackctl doctor --direct` probes the ports "
-                       "without it\n",
-                       strerror(-r));
+                bool absent = sd_bus_error_has_names(&e, SD_BUS_ERROR_SERVICE_UNKNOWN, SD_BUS_ERROR_NAME_HAS_NO_OWNER);
+                printf("\ncallstackd: %s%s%s; `callstackctl doctor --direct` probes the ports without it\n",
+                       absent ? "not running on this bus" : "not reachable (", absent ? "" : strerror(-r),
+                       absent ? "" : ")");
                 return;
         }
         printf("\ncallstackd:\n");
         bool claimed[DOCTOR_MAX_PORTS] = {false};
         r = sd_bus_message_enter_container(reply, 'a', "o");
         while (r >= 0 && sd_bus_message_read(reply, "o", &path) > 0) {
+                modems++;
                 _cleanup_(sd_bus_message_unrefp) sd_bus_message *pm = NULL;
                 _cleanup_free_ char *profile = NULL, *state = NULL, *mf = NULL, *model = NULL;
                 const char *pp, *role;
@@ -260,6 +265,8 @@ static void print_bus_view(const DoctorPort *ports, size_t n, const char *addres
                                         claimed[i] = true;
                 }
         }
+        if (modems == 0)
+                printf("  no modems\n");
         for (size_t i = 0; i < n; i++)
                 if (ports[i].candidate && !ports[i].ignore && !claimed[i])
                         printf("  %s: candidate but no modem claims it (not answering AT, still probing, or "

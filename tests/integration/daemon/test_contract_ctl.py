@@ -52,6 +52,14 @@ def test_ctl_unreachable_exit_3():
         r = h.ctl("list")
         assert r.returncode == 3, (r.returncode, r.stderr)
         assert r.stderr == "callstackctl: callstackd is not running on this bus (no owner for org.callstack)\n"
+        r = h.ctl("doctor")
+        assert r.returncode == 0 and "\ncallstackd: not running on this bus;" in r.stdout, r.stdout
+
+
+def test_ctl_doctor_without_modems_says_so():
+    with harness.Harness(sims=0, allowed=harness.ALL_ACTIONS) as h:
+        r = h.ctl("doctor")
+        assert r.returncode == 0 and r.stdout.endswith("\ncallstackd:\n  no modems\n"), r.stdout
 
 
 def stable(h, modem, *ctl_args, uid=None):
