@@ -37,8 +37,9 @@ void at_tokenizer_expect_prompt(AtTokenizer *t, bool expect) {
         t->expect_prompt = expect;
 }
 
-/* A PDU line is hex: a line that cannot begin one ("+CMTI: ...", "RING")
- * is the modem's next line, its header's PDU never came. */
+/* A PDU line is hex (after any blanks): a line that cannot begin one
+ * ("+CMTI: ...", "RING") is the modem's next line, its header's PDU never
+ * came. */
 static bool is_hex_digit(char c) {
         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
 }
@@ -67,7 +68,7 @@ static int emit_line(AtTokenizer *t, unsigned extra_flags, AtTokenFunc func, voi
                 /* The line after a PDU header is the PDU, unless the modem
                  * ended the exchange instead (empty +CMGR: then OK). */
                 t->expect_pdu = false;
-                if (!at_result_is_final(t->buf) && is_hex_digit(t->buf[0]))
+                if (!at_result_is_final(t->buf) && is_hex_digit(t->buf[strspn(t->buf, " \t")]))
                         tok.type = AT_TOKEN_PDU;
         }
 

@@ -199,6 +199,12 @@ static void test_at_tokenizer_pdu_expected_but_urc_arrives(void **state) {
         assert_int_equal(c->n, 1);
         assert_int_equal(c->type[0], AT_TOKEN_PDU);
         free(c);
+        /* Blanks before the hex do not make it a line. */
+        at_tokenizer_expect_pdu(&tok, true);
+        c = run(&tok, " 07915155\r\n", 11);
+        assert_int_equal(c->n, 1);
+        assert_int_equal(c->type[0], AT_TOKEN_PDU);
+        free(c);
 }
 
 static void test_at_tokenizer_ok_inside_data_is_a_line(void **state) {
