@@ -137,6 +137,29 @@ static void on_cmgd(AtChat *chat, const AtResponse *resp, void *userdata) {
         messaging_job_done(m);
 }
 
+static void on_cmgf_restored(AtChat *chat, const AtResponse *resp, void *userdata) {
+        Messaging *m = userdata;
+
+        if (resp->final == AT_FINAL_CANCELLED || m->freeing)
+                return;
+        if (resp->final == AT_FINAL_OK)
+                (void)messaging_sweep(m); /* read what was left, in PDU mode this time */
+        else
+                log_warning("AT+CMGF=0 failed (%s): received messages stay on the modem",
+                            at_final_to_string(resp->final));
+        messaging_job_done(m);
+}
+
+/* "+CMGR: \"REC UNREAD\",...": a text-mode header (27.005 3.4.3), stat
+ * quoted, where PDU mode has a number.  Someone switched the modem to text
+ * mode behind our back (a raw AT+CMGF=1 through Command()). */
+static bool text_mode_header(const AtResponse *resp) {
+        for (size_t i = 0; i < resp->n_lines; i++)
+                if (resp->lines[i] && startswith(resp->lines[i], "+CMGR: \""))
+                        return true;
+        return false;
+}
+
 static void on_cmgr(AtChat *chat, const AtResponse *resp, void *userdata) {
         Messaging *m = userdata;
         Job *j = m->head;
@@ -145,6 +168,16 @@ static void on_cmgr(AtChat *chat, const AtResponse *resp, void *userdata) {
 
         if (resp->final == AT_FINAL_CANCELLED || m->freeing || !j)
                 return;
+        if (resp->final == AT_FINAL_OK && text_mode_header(resp)) {
+                /* Not a PDU: storing it would lose the sender, deleting it the
+                 * message.  Leave it, go back to PDU mode, sweep. */
+                log_warning("the modem answered AT+CMGR in text mode (AT+CMGF=1 sent by hand?): message "
+                            "left in %s, switching back to PDU mode",
+                            j->mem);
+                if (messaging_at(m, "AT+CMGF=0", NULL, 0, NULL, 0, on_cmgf_restored) < 0)
+                        messaging_job_done(m);
+                return;
+        }
         if (resp->final == AT_FINAL_OK) {
                 for (size_t i = 0; i < resp->n_lines; i++)
                         if (resp->pdus && resp->pdus[i]) {

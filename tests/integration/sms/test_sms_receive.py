@@ -218,5 +218,23 @@ def test_receive_storage_full_is_drained():
         assert body_of(h, paths[0]) == (A, "waiting at the network")
 
 
+def test_receive_after_raw_text_mode_switch_keeps_sender_and_text():
+    """A raw `callstackctl at AT+CMGF=1` puts the modem in text mode behind
+    the daemon's back: the next +CMGR answer is a text-mode header.  The
+    message must not be stored as an undecodable PDU with an unknown sender
+    and then deleted: the daemon goes back to PDU mode and reads it again."""
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        sim = h.sims[0]
+        r = h.ctl("at", "AT+CMGF=1")
+        assert r.returncode == 0, (r.stdout, r.stderr)
+        rec = h.record_signals()
+        deliver(sim, A, "sent while in text mode")
+        paths = wait_incoming(rec, 1)
+        assert len(paths) == 1, paths
+        assert body_of(h, paths[0]) == (A, "sent while in text mode")
+        assert "undecodable-parts" not in read(h, paths[0])[2]
+        assert storage_count(sim) == 0
+
+
 if __name__ == "__main__":
     harness.main(globals())
