@@ -4,7 +4,9 @@ equal what the simulator says, URCs and the signal poll produce
 PropertiesChanged, the probe only sends safe commands, ObjectManager and
 Manager agree."""
 import os
+import select
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import harness  # noqa: E402
@@ -144,6 +146,35 @@ def test_daemon_silent_port_fails_probe_and_stays_listed():
         # identity of a failed modem: wrong state, not a hang
         h.polkit.set_allowed(ALL)
         assert h.call_error(modem, M, "GetIdentity") == "org.callstack.Error.WrongState"
+
+
+def test_daemon_probe_leaves_sms_prompt_of_killed_daemon():
+    # The modem sits at the "> " prompt of an AT+CMGS whose PDU never came
+    # (the daemon that typed it was killed): the probe leaves the prompt
+    # with ESC and the modem comes up (field case C28).
+    with harness.Harness(sims=1, allowed=ALL, daemon=False) as h:
+        sim = h.sims[0]
+        fd = os.open(sim.tty, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        try:
+            os.write(fd, b"AT+CMGS=20\r")
+            got = b""
+            deadline = time.monotonic() + 5
+            while b">" not in got and time.monotonic() < deadline:
+                select.select([fd], [], [], 0.1)
+                try:
+                    got += os.read(fd, 256)
+                except BlockingIOError:
+                    pass
+            assert b">" in got, got
+        finally:
+            os.close(fd)
+        h.start_daemon()
+        modem = h.modems()[0]
+        h.wait_property(modem, M, "State", "registered", timeout=15)
+        assert h.get(modem, M, "Manufacturer") == PROFILES["sim7600"][0]
+        assert h.get(modem, M, "Model") == PROFILES["sim7600"][1]
+        # nothing was sent: the text typed at the prompt was dropped
+        assert sim.control("sms sent") == []
 
 
 if __name__ == "__main__":

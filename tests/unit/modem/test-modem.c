@@ -405,6 +405,31 @@ static void test_modem_probe_retries_at_then_fails(void **state) {
         assert_int_equal(f->n_read, f->n_written);
 }
 
+/* The previous daemon was killed at the SMS "> " prompt: "AT" is taken as
+ * message text (no answer); the ESC the engine writes after the timeout
+ * cancels the send (27.005 3.5.1: OK, behind the echo of ESC, C28), which
+ * drains the timed-out command; the probe then goes on in step: no answer
+ * is shifted onto the next command. */
+static void test_modem_probe_leaves_sms_prompt_with_esc(void **state) {
+        Fixture *f = *state;
+
+        assert_int_equal(modem_start(f->modem), 0);
+        expect(f, "AT", NULL);
+        fire_timeout(f, 1 * USEC_PER_SEC);
+        expect(f, "\x1b", "\x1b\nOK");
+        expect(f, "AT", "OK");
+        expect(f, "ATE0", "OK");
+        expect(f, "AT+CGMI", "SIMCOM INCORPORATED\nOK");
+        expect(f, "AT+CGMM", "SIMCOM_SIM7600E-H\nOK");
+        expect(f, "AT+CGMR", "+CGMR: LE20B04SIM7600M22\nOK");
+        expect(f, "AT+GCAP", "+GCAP: +CGSM\nOK");
+        expect(f, "AT+CMEE=1", "OK");
+        expect(f, "AT+CPIN?", "+CPIN: READY\nOK");
+        assert_string_equal(modem_get_manufacturer(f->modem), "SIMCOM INCORPORATED");
+        assert_string_equal(modem_get_model(f->modem), "SIMCOM_SIM7600E-H");
+        assert_int_equal(modem_get_state(f->modem), MODEM_STATE_READY);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_modem_probe_to_registered, setup, teardown),
@@ -415,6 +440,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_modem_identity_read, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_modem_identity_from_hints_skips_probe, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_modem_probe_retries_at_then_fails, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_modem_probe_leaves_sms_prompt_with_esc, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_modem_profile_init_commands_after_sim, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
