@@ -43,7 +43,8 @@ init = AT+CPMS="SM","SM","SM"
 def main():
     smsd = shutil.which("smsd") or "/usr/sbin/smsd"
     if not os.access(smsd, os.X_OK):
-        print("smsd (Debian package smstools) is not installed", file=sys.stderr)
+        print("skipped: smsd (Debian package smstools) is not installed; `scripts/dev bench` "
+              "installs it (BENCH_PACKAGES in scripts/dev)", file=sys.stderr)
         return 77
     with harness.Harness(sims=1, daemon=False) as h:
         sim = h.sims[0]
