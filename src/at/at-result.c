@@ -453,8 +453,13 @@ int at_parse_cops(const char *line, AtCops *ret) {
                         return -EBADMSG; /* a format without an operator */
                 if (strlen(f->v[2]) >= sizeof(c.oper))
                         return -ENOBUFS;
-                if (f->v[2][0] == '\0')
+                /* <oper> is a string (quoted); printable ASCII only, as the
+                 * name becomes a D-Bus string. */
+                if (f->v[2][0] == '\0' || !f->quoted[2])
                         return -EBADMSG;
+                for (const char *p = f->v[2]; *p; p++)
+                        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+                                return -EBADMSG;
                 strcpy(c.oper, f->v[2]);
                 if (c.format == 2)
                         for (const char *p = c.oper; *p; p++)

@@ -6,10 +6,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "netreg/netreg-parse.h"
+/* Registration families netreg follows (3GPP TS 27.007 7.2, 10.1.19,
+ * 10.1.22); the values match AtRegFamily's first three. */
+typedef enum NetRegFamily {
+        NETREG_FAMILY_CREG,  /* circuit switched (GSM/UMTS) */
+        NETREG_FAMILY_CGREG, /* GPRS */
+        NETREG_FAMILY_CEREG, /* EPS (LTE) */
+        _NETREG_FAMILY_MAX,
+} NetRegFamily;
 
 typedef enum NetRegStatus {
-        NETREG_STATUS_IDLE,      /* not registered, not searching */
+        NETREG_STATUS_IDLE, /* not registered, not searching */
         NETREG_STATUS_HOME,
         NETREG_STATUS_SEARCHING,
         NETREG_STATUS_DENIED,

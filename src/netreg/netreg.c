@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "at/at-result.h"
+
 #include "util/cleanup.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -37,7 +39,7 @@ static void done(NetReg *n, const AtResponse *resp) {
 }
 
 static int send_cmd(NetReg *n, const char *cmd, const char *prefix, AtResponseFunc func) {
-        const char *const prefixes[] = { prefix, NULL };
+        const char *const prefixes[] = {prefix, NULL};
         int64_t id;
 
         id = at_chat_send_simple(n->chat, cmd, prefix ? prefixes : NULL, NETREG_COMMAND_TIMEOUT, n, func, n);
@@ -46,21 +48,19 @@ static int send_cmd(NetReg *n, const char *cmd, const char *prefix, AtResponseFu
 
 static void on_cops(AtChat *chat, const AtResponse *resp, void *userdata) {
         NetReg *n = userdata;
-        char *name = NULL;
+        AtCops cops;
 
         n->cops_pending = false;
         done(n, resp);
         if (resp->final != AT_FINAL_OK)
                 return;
         for (size_t i = 0; i < resp->n_lines; i++)
-                if (netreg_parse_cops(resp->lines[i], &name) == 0)
-                        break;
-        if (!name) {
-                log_debug("netreg: unparsable +COPS reply ignored");
-                return;
-        }
-        notify(n, netreg_state_set_operator(&n->state, name));
-        free(name);
+                if (at_parse_cops(resp->lines[i], &cops) == 0) {
+                        /* "" when registered to none (a bare "+COPS: 0") */
+                        notify(n, netreg_state_set_operator(&n->state, cops.oper));
+                        return;
+                }
+        log_debug("netreg: unparsable +COPS reply ignored");
 }
 
 static void query_operator(NetReg *n) {
@@ -82,6 +82,22 @@ static void apply_stat(NetReg *n, NetRegFamily family, int stat) {
         notify(n, changes);
 }
 
+/* Field case C31: the caller says which form the line has (a query reply
+ * starts with <n>, a URC with <stat>); never guessed from the shape. */
+static int parse_registration(const char *line, bool solicited, NetRegFamily *ret_family, int *ret_stat) {
+        AtRegistration reg;
+        int r;
+
+        r = at_parse_creg(line, solicited ? AT_REG_FORM_QUERY : AT_REG_FORM_URC, &reg);
+        if (r < 0)
+                return r;
+        if (reg.family >= (AtRegFamily)_NETREG_FAMILY_MAX)
+                return -EOPNOTSUPP; /* +C5GREG: not followed */
+        *ret_family = (NetRegFamily)reg.family;
+        *ret_stat = reg.stat;
+        return 0;
+}
+
 static void on_creg_query(AtChat *chat, const AtResponse *resp, void *userdata) {
         NetReg *n = userdata;
 
@@ -92,7 +108,7 @@ static void on_creg_query(AtChat *chat, const AtResponse *resp, void *userdata) 
                 NetRegFamily family;
                 int stat;
 
-                if (netreg_parse_creg(resp->lines[i], true, &family, &stat) < 0) {
+                if (parse_registration(resp->lines[i], true, &family, &stat) < 0) {
                         log_debug("netreg: unparsable registration reply ignored");
                         continue;
                 }
@@ -105,11 +121,11 @@ static void on_creg_urc(AtChat *chat, const char *line, const char *pdu, void *u
         NetRegFamily family;
         int stat;
 
-        if (netreg_parse_creg(line, false, &family, &stat) < 0) {
+        if (parse_registration(line, false, &family, &stat) < 0) {
                 log_debug("netreg: unparsable registration URC ignored");
                 return;
         }
-        log_debug("netreg: %s URC status=%d", netreg_family_to_string(family), stat);
+        log_debug("netreg: %s URC status=%d", at_reg_family_to_string((AtRegFamily)family), stat);
         apply_stat(n, family, stat);
         /* A cell change is when the signal changes most: read it now
          * rather than at the next poll. */
@@ -119,23 +135,23 @@ static void on_creg_urc(AtChat *chat, const char *line, const char *pdu, void *u
 /* "+CSQ: <rssi>,<ber>" as a URC (SIMCom AT+AUTOCSQ, some Quectel firmwares). */
 static void on_csq_urc(AtChat *chat, const char *line, const char *pdu, void *userdata) {
         NetReg *n = userdata;
-        unsigned rssi, ber;
+        AtCsq csq;
 
-        if (netreg_parse_csq(line, &rssi, &ber) < 0)
+        if (at_parse_csq(line, &csq) < 0)
                 return;
-        notify(n, netreg_state_set_quality(&n->state, netreg_csq_to_percent(rssi)));
+        notify(n, netreg_state_set_quality(&n->state, csq.percent));
 }
 
 static void on_csq(AtChat *chat, const AtResponse *resp, void *userdata) {
         NetReg *n = userdata;
-        unsigned rssi, ber;
+        AtCsq csq;
 
         done(n, resp);
         if (resp->final != AT_FINAL_OK)
                 return;
         for (size_t i = 0; i < resp->n_lines; i++)
-                if (netreg_parse_csq(resp->lines[i], &rssi, &ber) == 0) {
-                        notify(n, netreg_state_set_quality(&n->state, netreg_csq_to_percent(rssi)));
+                if (at_parse_csq(resp->lines[i], &csq) == 0) {
+                        notify(n, netreg_state_set_quality(&n->state, csq.percent));
                         return;
                 }
         log_debug("netreg: unparsable +CSQ reply ignored");
@@ -145,11 +161,13 @@ static void on_csq(AtChat *chat, const AtResponse *resp, void *userdata) {
 static void on_rssi_urc(AtChat *chat, const char *line, const char *pdu, void *userdata) {
         NetReg *n = userdata;
         long rssi;
+        unsigned percent;
         _cleanup_free_ char *v = strdup_trim(line + strlen("^RSSI:"));
 
-        if (!v || safe_atoi_range(v, 0, 99, &rssi) < 0)
+        if (!v || safe_atoi_range(v, 0, 99, &rssi) < 0 ||
+            at_csq_rssi_to_percent((unsigned)rssi, &percent) < 0)
                 return;
-        notify(n, netreg_state_set_quality(&n->state, netreg_csq_to_percent((unsigned)rssi)));
+        notify(n, netreg_state_set_quality(&n->state, percent));
 }
 
 static void on_ignore(AtChat *chat, const AtResponse *resp, void *userdata) {
@@ -201,7 +219,7 @@ NetReg *netreg_free(NetReg *n) {
                 return NULL;
         /* Our callbacks may still run (with AT_FINAL_CANCELLED) from here:
          * silence the owner first. */
-        n->cb = (NetRegCallbacks){ 0 };
+        n->cb = (NetRegCallbacks){0};
         at_chat_cancel_owner(n->chat, n);
         sd_event_source_disable_unref(n->poll_source);
         at_chat_unref(n->chat);
@@ -212,7 +230,7 @@ NetReg *netreg_free(NetReg *n) {
 }
 
 int netreg_start(NetReg *n) {
-        static const char *const urcs[] = { "+CREG:", "+CGREG:", "+CEREG:" };
+        static const char *const urcs[] = {"+CREG:", "+CGREG:", "+CEREG:"};
         int r;
 
         if (n->started)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "at/at-result.h"
 #include "util/cleanup.h"
 #include "util/strutil.h"
 
@@ -26,56 +27,44 @@ const char *sim_state_to_string(SimState s) {
         return state_names[s];
 }
 
+/* The parse is src/at/at-result.c's; what each 27.007 code means for the
+ * SIM is decided here. */
+int sim_parse_cpin(const char *line, SimState *ret) {
+        AtPinState pin;
+        int r;
+
+        r = at_parse_cpin(line, &pin);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return -EBADMSG;
+        switch (pin) {
+        case AT_PIN_READY:
+                *ret = SIM_STATE_READY;
+                break;
+        case AT_PIN_SIM_PIN:
+                *ret = SIM_STATE_PIN_REQUIRED;
+                break;
+        case AT_PIN_SIM_PUK:
+                *ret = SIM_STATE_PUK_REQUIRED;
+                break;
+        case AT_PIN_NOT_INSERTED: /* SIMCom, Quectel */
+                *ret = SIM_STATE_ABSENT;
+                break;
+        case AT_PIN_NOT_READY: /* still booting */
+                *ret = SIM_STATE_UNKNOWN;
+                break;
+        default: /* SIM PIN2/PUK2, PH-* personalisation locks */
+                *ret = SIM_STATE_LOCKED;
+                break;
+        }
+        return 0;
+}
+
 static const char *skip_spaces(const char *s) {
         while (*s == ' ' || *s == '\t')
                 s++;
         return s;
-}
-
-int sim_parse_cpin(const char *line, SimState *ret) {
-        static const struct {
-                const char *code;
-                SimState state;
-        } codes[] = {
-                { "READY", SIM_STATE_READY },
-                { "SIM PIN", SIM_STATE_PIN_REQUIRED },
-                { "SIM PUK", SIM_STATE_PUK_REQUIRED },
-                { "SIM PIN2", SIM_STATE_LOCKED },
-                { "SIM PUK2", SIM_STATE_LOCKED },
-                { "PH-SIM PIN", SIM_STATE_LOCKED },
-                { "PH-FSIM PIN", SIM_STATE_LOCKED },
-                { "PH-FSIM PUK", SIM_STATE_LOCKED },
-                { "PH-NET PIN", SIM_STATE_LOCKED },
-                { "PH-NET PUK", SIM_STATE_LOCKED },
-                { "PH-NETSUB PIN", SIM_STATE_LOCKED },
-                { "PH-NETSUB PUK", SIM_STATE_LOCKED },
-                { "PH-SP PIN", SIM_STATE_LOCKED },
-                { "PH-SP PUK", SIM_STATE_LOCKED },
-                { "PH-CORP PIN", SIM_STATE_LOCKED },
-                { "PH-CORP PUK", SIM_STATE_LOCKED },
-                { "NOT INSERTED", SIM_STATE_ABSENT }, /* SIMCom, Quectel */
-                { "NOT READY", SIM_STATE_UNKNOWN },
-        };
-        const char *v;
-        size_t len;
-
-        if (!line || !startswith(line, "+CPIN:"))
-                return -EBADMSG;
-        v = skip_spaces(line + strlen("+CPIN:"));
-        len = strlen(v);
-        while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t'))
-                len--;
-        /* Some firmwares quote the code. */
-        if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
-                v++;
-                len -= 2;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(codes); i++)
-                if (strlen(codes[i].code) == len && strncmp(codes[i].code, v, len) == 0) {
-                        *ret = codes[i].state;
-                        return 0;
-                }
-        return -EBADMSG;
 }
 
 int sim_state_from_cme(int code, SimState *ret) {
@@ -141,8 +130,8 @@ static bool all_digits(const char *s, size_t len) {
 
 /* Strips a known prefix, spaces and one pair of quotes; [*ret_start, +len). */
 static void strip_value(const char *line, const char **ret_start, size_t *ret_len) {
-        static const char *const prefixes[] = { "+CGSN:", "+CIMI:", "+CCID:", "+ICCID:",
-                                                "^ICCID:", "+QCCID:", "ICCID:" };
+        static const char *const prefixes[] = {
+                "+CGSN:", "+CIMI:", "+CCID:", "+ICCID:", "^ICCID:", "+QCCID:", "ICCID:"};
         const char *s = line;
         size_t len;
 

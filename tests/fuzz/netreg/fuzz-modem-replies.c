@@ -1,5 +1,6 @@
-/* libFuzzer target for the daemon's reply parsers: +CSQ, +CREG family
- * (both forms), +COPS (src/netreg/netreg-parse.c), +CPIN and identities
+/* libFuzzer target for the daemon's reply parsers as netreg uses them:
+ * +CSQ, +CREG family (both forms), +COPS (src/at/at-result.c, with the
+ * properties netreg relies on), +CPIN and identities
  * (src/sim/sim-parse.c) and the probe's identity strings
  * (src/modem/modem-identity.c), all on the same line(s). */
 #include <stdbool.h>
@@ -9,7 +10,7 @@
 #include <string.h>
 
 #include "modem/modem-identity.h"
-#include "netreg/netreg-parse.h"
+#include "at/at-result.h"
 #include "sim/sim-parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,25 +28,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         buf[size] = '\0';
 
         {
-                unsigned rssi, ber;
-                NetRegFamily fam;
-                int stat;
-                char *name = NULL;
+                AtCsq q;
+                AtRegistration reg;
+                AtCops cops;
                 SimState st;
 
-                if (netreg_parse_csq(buf, &rssi, &ber) == 0 && (rssi > 99 || ber > 99))
+                if (at_parse_csq(buf, &q) == 0 && (q.rssi > 99 || q.ber > 99 || q.percent > 100))
                         abort();
-                (void)netreg_csq_to_percent(rssi);
-                if (netreg_parse_creg(buf, true, &fam, &stat) == 0 && (stat < 0 || stat > 11))
+                if (at_parse_creg(buf, AT_REG_FORM_QUERY, &reg) == 0 && (reg.stat < 0 || reg.stat > 11))
                         abort();
-                if (netreg_parse_creg(buf, false, &fam, &stat) == 0 && (stat < 0 || stat > 11))
+                if (at_parse_creg(buf, AT_REG_FORM_URC, &reg) == 0 && (reg.stat < 0 || reg.stat > 11))
                         abort();
-                if (netreg_parse_cops(buf, &name) == 0) {
-                        for (const char *p = name; *p; p++)
+                /* the operator name becomes a D-Bus string */
+                if (at_parse_cops(buf, &cops) == 0)
+                        for (const char *p = cops.oper; *p; p++)
                                 if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
                                         abort();
-                        free(name);
-                }
                 (void)sim_parse_cpin(buf, &st);
         }
 

@@ -201,7 +201,8 @@ static void test_at_parse_creg_n0_and_verbose_empty_optionals(void **state) {
         assert_int_equal(r.lac, 0x550014);
         assert_int_equal(r.ci, 0x676);
         /* CGREG with <rac> after AcT. */
-        assert_int_equal(at_parse_creg("+CGREG: 2,1,\"00C3\",\"0000A13F\",7,\"01\"", AT_REG_FORM_QUERY, &r), 0);
+        assert_int_equal(at_parse_creg("+CGREG: 2,1,\"00C3\",\"0000A13F\",7,\"01\"", AT_REG_FORM_QUERY, &r),
+                         0);
         assert_int_equal(r.act, 7);
         assert_int_equal(at_parse_creg("+C5GREG: 0,1", AT_REG_FORM_QUERY, &r), 0);
         assert_int_equal(r.family, AT_REG_C5GREG);
@@ -248,8 +249,39 @@ static void test_at_parse_cops_forms(void **state) {
         assert_int_equal(at_parse_cops("+COPS: 5", &c), -EBADMSG);
         assert_int_equal(at_parse_cops("+COPS: 0,0,\"\",7", &c), -EBADMSG);
         assert_int_equal(at_parse_cops("+COPS: 0,0,\"A\",x", &c), -EBADMSG);
-        assert_int_equal(at_parse_cops("+COPS: 0,0,\"0123456789012345678901234567890123456789012345678901234567890123456789\"", &c), -ENOBUFS);
+        assert_int_equal(
+                at_parse_cops(
+                        "+COPS: "
+                        "0,0,\"0123456789012345678901234567890123456789012345678901234567890123456789\"",
+                        &c),
+                -ENOBUFS);
         assert_int_equal(at_parse_cops("+CSQ: 1,1", &c), -EINVAL);
+}
+
+/* Cases carried over from the netreg module's own parsers (removed: netreg
+ * uses these).  The operator name becomes a D-Bus string: quoted,
+ * printable ASCII only. */
+static void test_at_parse_netreg_strict_shapes(void **state) {
+        AtCsq q;
+        AtRegistration r;
+        AtCops c;
+        assert_int_equal(at_parse_csq("+CSQ: 31 , 0", &q), 0);
+        assert_int_equal(q.rssi, 31);
+        assert_int_equal(q.ber, 0);
+        assert_int_equal(at_parse_csq("+CSQ: 20,99x", &q), -EBADMSG);
+        assert_int_equal(at_parse_creg("+CGREG: 3", AT_REG_FORM_URC, &r), 0);
+        assert_int_equal(r.family, AT_REG_CGREG);
+        assert_int_equal(r.stat, 3);
+        assert_int_equal(at_parse_creg("+CREG: 2", AT_REG_FORM_QUERY, &r), -EBADMSG);
+        assert_int_equal(at_parse_creg("+CREG: 12", AT_REG_FORM_URC, &r), -EBADMSG);
+        assert_int_equal(at_parse_creg("+CREG: 1,\"40G8\"", AT_REG_FORM_URC, &r), -EBADMSG);
+        assert_int_equal(at_parse_creg("+CREG: 1,\"4048", AT_REG_FORM_URC, &r), -EBADMSG);
+        assert_int_equal(at_parse_cops("+COPS: 0,0,\"Callstack Mobile\",7", &c), 0);
+        assert_string_equal(c.oper, "Callstack Mobile");
+        assert_int_equal(at_parse_cops("+COPS: 0,0,Operator", &c), -EBADMSG);
+        assert_int_equal(at_parse_cops("+COPS: 9,0,\"Op\"", &c), -EBADMSG);
+        assert_int_equal(at_parse_cops("+COPS: 0,0,\"Op\x01\"", &c), -EBADMSG);
+        assert_int_equal(at_parse_cops("+COPS: 0,0,\"Op\xc3\xa9\"", &c), -EBADMSG);
 }
 
 static void test_at_parse_cpin_states(void **state) {
@@ -313,7 +345,9 @@ static void test_at_parse_cmgs_mr(void **state) {
 /* Field case C21 (Huawei, DCS 72 UCS2 reply). */
 static void test_at_parse_cusd_c21_ucs2(void **state) {
         AtCusd *c = malloc(sizeof(AtCusd));
-        assert_int_equal(at_parse_cusd("+CUSD: 0,\"04110430043B0430043D0441003A003100300030002C003000300440\",72", c), 0);
+        assert_int_equal(
+                at_parse_cusd("+CUSD: 0,\"04110430043B0430043D0441003A003100300030002C003000300440\",72", c),
+                0);
         assert_int_equal(c->m, 0);
         assert_true(c->has_text);
         assert_string_equal(c->text, "04110430043B0430043D0441003A003100300030002C003000300440");
@@ -345,6 +379,7 @@ int main(void) {
                 cmocka_unit_test(test_at_parse_creg_n0_and_verbose_empty_optionals),
                 cmocka_unit_test(test_at_parse_creg_rejects_junk),
                 cmocka_unit_test(test_at_parse_cops_forms),
+                cmocka_unit_test(test_at_parse_netreg_strict_shapes),
                 cmocka_unit_test(test_at_parse_cpin_states),
                 cmocka_unit_test(test_at_parse_cmti_sm_me_and_cdsi),
                 cmocka_unit_test(test_at_parse_cmgs_mr),
