@@ -8,45 +8,21 @@
 
 #include "sms/sms-gsm7.h"
 #include "sms/sms-ucs2.h"
+#include "util/strutil.h"
 
-#define BAD(reason)                                                                                \
-        do {                                                                                       \
-                if (ret_reason)                                                                    \
-                        *ret_reason = (reason);                                                    \
-                return -EBADMSG;                                                                   \
+#define BAD(reason)                                                                                         \
+        do {                                                                                                \
+                if (ret_reason)                                                                             \
+                        *ret_reason = (reason);                                                             \
+                return -EBADMSG;                                                                            \
         } while (0)
 
-/* Hex digit value + 1; 0 for anything that is not a hex digit. */
-static const uint8_t hex_val[256] = {
-        ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-        ['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-        ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-};
-
 int sms_hex_to_bin(const char *hex, size_t hex_len, uint8_t *out, size_t size) {
-        if (hex_len % 2)
-                return -EINVAL;
-        if (hex_len / 2 > size)
-                return -ENOBUFS;
-        for (size_t i = 0; i < hex_len; i += 2) {
-                int hi = hex_val[(uint8_t)hex[i]] - 1, lo = hex_val[(uint8_t)hex[i + 1]] - 1;
-                if ((hi | lo) < 0)
-                        return -EINVAL;
-                out[i / 2] = (uint8_t)(hi << 4 | lo);
-        }
-        return (int)(hex_len / 2);
+        return hex_decode(hex, hex_len, out, size);
 }
 
 int sms_bin_to_hex(const uint8_t *in, size_t len, char *out, size_t size) {
-        static const char digits[] = "0123456789ABCDEF";
-        if (size < len * 2 + 1)
-                return -ENOBUFS;
-        for (size_t i = 0; i < len; i++) {
-                out[2 * i] = digits[in[i] >> 4];
-                out[2 * i + 1] = digits[in[i] & 0xF];
-        }
-        out[len * 2] = '\0';
-        return (int)(len * 2);
+        return hex_encode(in, len, out, size);
 }
 
 void sms_dcs_decode(uint8_t dcs, SmsDcs *ret) {
@@ -145,7 +121,8 @@ int sms_address_decode(uint8_t toa, const uint8_t *value, size_t len_digits, Sms
 }
 
 /* Reads a TP-OA/TP-DA/TP-RA field (23.040 9.1.2.5) at *pos. */
-static int read_address(const uint8_t *p, size_t len, size_t *pos, SmsAddress *ret, const char **ret_reason) {
+static int read_address(const uint8_t *p, size_t len, size_t *pos, SmsAddress *ret,
+                        const char **ret_reason) {
         if (len - *pos < 2)
                 BAD("address: truncated before type of address");
         size_t digits = p[*pos];
@@ -250,8 +227,8 @@ static int read_user_data(const uint8_t *p, size_t len, size_t *pos, SmsPart *pa
                 part->udh_len = hdr_octets;
         }
 
-        if (part->dcs.compressed || (gsm7 && (part->udh.national_single_shift >= 0 ||
-                                              part->udh.national_locking_shift >= 0))) {
+        if (part->dcs.compressed ||
+            (gsm7 && (part->udh.national_single_shift >= 0 || part->udh.national_locking_shift >= 0))) {
                 *ret_unsupported = true;
                 return 0;
         }
@@ -262,7 +239,8 @@ static int read_user_data(const uint8_t *p, size_t len, size_t *pos, SmsPart *pa
                 if (hdr_septets > udl)
                         BAD("user data header: longer than TP-UDL septets");
                 size_t n = udl - hdr_septets;
-                if (sms_gsm7_unpack(part->ud + hdr_octets, ud_octets - hdr_octets, fill, n, part->payload) < 0)
+                if (sms_gsm7_unpack(part->ud + hdr_octets, ud_octets - hdr_octets, fill, n, part->payload) <
+                    0)
                         BAD("user data: septets truncated");
                 part->payload_len = n;
                 return sms_gsm7_to_utf8(part->payload, n, part->text, sizeof(part->text), &part->text_len);
@@ -438,8 +416,9 @@ int sms_pdu_decode(const uint8_t *p, size_t len, bool has_smsc, SmsPart *part, c
                 part->payload_len = part->text_len = 0;
                 part->text[0] = '\0';
                 if (ret_reason)
-                        *ret_reason = part->dcs.compressed ? "user data: compressed (23.042) not supported"
-                                                           : "user data: national language shift table not supported";
+                        *ret_reason = part->dcs.compressed
+                                              ? "user data: compressed (23.042) not supported"
+                                              : "user data: national language shift table not supported";
                 return -EOPNOTSUPP;
         }
         return 0;

@@ -8,15 +8,13 @@
 #include <string.h>
 #include <strings.h>
 
-static int unhex(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
+/* Hex digit value + 1; 0 for anything that is not a hex digit (a table:
+ * PDUs are decoded in bulk on a receive burst). */
+static const uint8_t hex_val[256] = {
+        ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+        ['8'] = 9,  ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+        ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
 
 int hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_size) {
         if (hex_len % 2 != 0)
@@ -24,8 +22,8 @@ int hex_decode(const char *hex, size_t hex_len, uint8_t *out, size_t out_size) {
         if (hex_len / 2 > out_size)
                 return -ENOBUFS;
         for (size_t i = 0; i < hex_len; i += 2) {
-                int hi = unhex(hex[i]), lo = unhex(hex[i + 1]);
-                if (hi < 0 || lo < 0)
+                int hi = hex_val[(uint8_t)hex[i]] - 1, lo = hex_val[(uint8_t)hex[i + 1]] - 1;
+                if ((hi | lo) < 0)
                         return -EINVAL;
                 out[i / 2] = (uint8_t)(hi << 4 | lo);
         }
@@ -58,7 +56,8 @@ int safe_atoi_range(const char *s, long min, long max, long *ret) {
 
         if (!s || !*s || isspace((unsigned char)*s))
                 return -EINVAL;
-        if (!(isdigit((unsigned char)s[0]) || ((s[0] == '-' || s[0] == '+') && isdigit((unsigned char)s[1]))))
+        if (!(isdigit((unsigned char)s[0]) ||
+              ((s[0] == '-' || s[0] == '+') && isdigit((unsigned char)s[1]))))
                 return -EINVAL;
         errno = 0;
         v = strtol(s, &end, 10);
