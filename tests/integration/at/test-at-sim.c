@@ -247,7 +247,8 @@ static void test_at_sim_urc_injected_mid_response(void **state) {
                                             "Model: SIMCOM_SIM7600E-H\r\n\r\nOK\r\n";
                 char cmd[512] = "raw ";
                 for (size_t i = 0; reply[i]; i++)
-                        snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%02x", (unsigned char)reply[i]);
+                        snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), "%02x",
+                                 (unsigned char)reply[i]);
                 memset(&r, 0, sizeof(r));
                 assert_int_equal(control(s, "drop 1"), 0);
                 assert_true(at_chat_send_simple(chat, "ATI", NULL, 0, NULL, on_resp, &r) > 0);
@@ -303,7 +304,8 @@ int main(int argc, char *argv[]) {
         if (getenv("CALLSTACK_VALGRIND") && strcmp(getenv("CALLSTACK_VALGRIND"), "1") == 0 &&
             !getenv("AT_SIM_UNDER_VALGRIND")) {
                 setenv("AT_SIM_UNDER_VALGRIND", "1", 1);
-                execlp("valgrind", "valgrind", "--quiet", "--leak-check=full", "--errors-for-leak-kinds=definite",
+                execlp("valgrind", "valgrind", "--quiet", "--leak-check=full",
+                       "--show-leak-kinds=definite,indirect", "--errors-for-leak-kinds=definite,indirect",
                        "--error-exitcode=1", argv[0], (char *)NULL);
                 fprintf(stderr, "valgrind not found\n");
                 return 77;
