@@ -54,6 +54,7 @@ struct Messaging {
         bool cnma;        /* +CSMS service 1: +CMT/+CDS must be acknowledged */
         char cur_mem[4];  /* read memory as last set by us, "" unknown */
         unsigned sweeps_queued;
+        bool sweep_again; /* a sweep or read failed (lost reply, busy): sweep on the next tick */
 
         void (*mem_next)(Messaging *m, Job *j); /* after the AT+CPMS in flight */
         AtSeqStep setup[3];

@@ -184,8 +184,10 @@ static void on_cmgr(AtChat *chat, const AtResponse *resp, void *userdata) {
                                 r = messaging_handle_pdu(m, j->mem, (int)j->index, resp->pdus[i]);
                                 break;
                         }
-        } else if (!(resp->final == AT_FINAL_CMS_ERROR && resp->code == 321))
+        } else if (!(resp->final == AT_FINAL_CMS_ERROR && resp->code == 321)) {
                 log_warning("AT+CMGR on %s failed (%s)", j->mem, at_final_to_string(resp->final));
+                m->sweep_again = true; /* the message is still on the modem */
+        }
         if (resp->final == AT_FINAL_CMS_ERROR && resp->code == 322)
                 (void)messaging_sweep(m); /* memory full: drain it */
 
@@ -271,6 +273,7 @@ static void on_cmgl(AtChat *chat, const AtResponse *resp, void *userdata) {
                 return;
         if (resp->final != AT_FINAL_OK) {
                 log_warning("AT+CMGL=4 on %s failed (%s)", j->mem, at_final_to_string(resp->final));
+                m->sweep_again = true;
                 messaging_job_done(m);
                 return;
         }

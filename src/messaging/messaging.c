@@ -199,6 +199,10 @@ static void on_cpms(AtChat *chat, const AtResponse *resp, void *userdata) {
                 /* A memory the modem does not have: this job cannot run. */
                 log_warning("modem storage %s: AT+CPMS failed (%s)", j->mem, at_final_to_string(resp->final));
                 m->cur_mem[0] = '\0';
+                /* A lost reply or a busy SMS service passes; ERROR (no such
+                 * memory) does not. */
+                if (j->type != JOB_SEND && resp->final != AT_FINAL_ERROR)
+                        m->sweep_again = true;
                 if (j->type == JOB_SEND)
                         next(m, j);
                 else
@@ -326,9 +330,21 @@ static uint64_t expire_interval(Messaging *m) {
         return i;
 }
 
+int messaging_retry_sweep(Messaging *m) {
+        int r;
+
+        if (!m->sweep_again || m->freeing)
+                return 0;
+        m->sweep_again = false;
+        log_info("SMS storage: sweeping again after a failed read");
+        r = messaging_sweep(m);
+        return r < 0 ? r : 1;
+}
+
 static int on_expire_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         Messaging *m = userdata;
 
+        (void)messaging_retry_sweep(m);
         (void)messaging_expire_groups(m);
         (void)sd_event_source_set_time_relative(s, expire_interval(m));
         (void)sd_event_source_set_enabled(s, SD_EVENT_ON);

@@ -102,6 +102,12 @@ int messaging_sweep(Messaging *m);
 int messaging_send(Messaging *m, const char *number, const char *text, const MessagingSendOptions *opts,
                    int64_t *ret_id, const char **ret_reason);
 
+/* Sweeps the storages again if a sweep or read failed since the last call
+ * (a lost reply, "+CMS ERROR" while the SMS service was busy): messages
+ * must not wait on the modem for the next indication.  Run by the timer;
+ * returns 1 when a sweep was queued. */
+int messaging_retry_sweep(Messaging *m);
+
 /* Publishes expired pending groups now (also run by the timer). */
 int messaging_expire_groups(Messaging *m);
 

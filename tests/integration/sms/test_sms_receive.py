@@ -236,5 +236,24 @@ def test_receive_after_raw_text_mode_switch_keeps_sender_and_text():
         assert storage_count(sim) == 0
 
 
+def test_receive_sweep_failed_while_sms_busy_is_retried():
+    """Messages stored while the daemon was down; at start the SMS service
+    answers "+CMS ERROR: 500" (Quectel before "+QIND: SMS DONE"): the
+    failed sweep runs again later, nothing stays on the modem."""
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS, daemon=False) as h:
+        sim = h.sims[0]
+        for i in range(3):
+            deliver(sim, A, f"stored while down {i}")
+        sim.control("sms busy on 500")
+        h.start_daemon(["--sms-group-max-age", "2"])
+        harness.pump(1.5)
+        assert storage_count(sim) == 3
+        sim.control("sms busy off")
+        harness.wait_until(lambda: storage_count(sim) == 0, 10, "the storage swept again")
+        modem = h.modems()[0]
+        bodies = sorted(read(h, p)[1] for p in h.call(modem, MI, "List")[0])
+        assert bodies == [f"stored while down {i}" for i in range(3)], bodies
+
+
 if __name__ == "__main__":
     harness.main(globals())

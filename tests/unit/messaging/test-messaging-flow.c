@@ -177,6 +177,47 @@ static void test_messaging_start_sweep_stores_then_deletes(void **state) {
         assert_int_equal(f->n_added, 1);
 }
 
+/* The SMS service answers "+CMS ERROR: 500" at start (Quectel before
+ * "+QIND: SMS DONE"), or a reply is lost: the failed sweep is run again on
+ * the next tick, the stored message is not left on the modem. */
+static void test_messaging_failed_sweep_is_retried(void **state) {
+        Fx *f = *state;
+
+        assert_int_equal(messaging_start(f->m), 0);
+        expect(f, "AT+CMGF=0");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CSMS?");
+        feed(f, "\r\nERROR\r\n");
+        expect(f, "AT+CNMI=2,1,0,1,0");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CPMS=\"SM\"");
+        feed(f, "\r\n+CMS ERROR: 500\r\n");
+        expect(f, "AT+CPMS=\"ME\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGL=4");
+        feed(f, "\r\n+CMS ERROR: 500\r\n");
+        expect_nothing(f);
+        assert_int_equal(f->n_added, 0);
+
+        assert_int_equal(messaging_retry_sweep(f->m), 1);
+        expect(f, "AT+CPMS=\"SM\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGL=4");
+        feed(f, "\r\n+CMGL: 3,0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        expect(f, "AT+CMGD=3");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CPMS=\"ME\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGL=4");
+        feed(f, "\r\nOK\r\n");
+        expect_nothing(f);
+        assert_int_equal(f->n_added, 1);
+        assert_text(f, f->added[0], "+15555550123", TEXT_C10);
+        /* Nothing failed since: no sweep. */
+        assert_int_equal(messaging_retry_sweep(f->m), 0);
+        expect_nothing(f);
+}
+
 static void test_messaging_cmti_burst_queued_and_memory_switched(void **state) {
         Fx *f = *state;
 
@@ -376,6 +417,7 @@ static void test_messaging_cms_error_reason_table(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_messaging_start_sweep_stores_then_deletes, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_failed_sweep_is_retried, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_cmti_burst_queued_and_memory_switched, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_send_prompt_pdu_mr_and_report, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_send_cms_error_is_failed_with_reason, setup, teardown),
