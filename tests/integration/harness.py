@@ -613,7 +613,16 @@ class Harness:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        self.stop(check=exc_type is None)
+        failed = exc_type is not None and not issubclass(exc_type, Skip)
+        if failed:
+            # A post-mortem for CI, where the tmp directory is gone: what
+            # each simulator received, then (in stop) callstackd's log.
+            for s in self.sims:
+                try:
+                    sys.stderr.write(f"--- sim{s.index} AT log (tail) ---\n" + "\n".join(s.at_log()[-40:]) + "\n")
+                except Exception:
+                    pass
+        self.stop(check=exc_type is None, dump_logs=failed)
         return False
 
     def start(self):
@@ -682,7 +691,7 @@ class Harness:
                 return
             pump(0.05)
 
-    def stop(self, check=True):
+    def stop(self, check=True, dump_logs=False):
         """Stops everything; with check, fails when callstackd did not exit
         with the expected status (valgrind errors included)."""
         problems = []
@@ -699,7 +708,7 @@ class Harness:
             self.polkit.stop()
         if self.bus is not None:
             self.bus.stop()
-        if problems and self.tmp:
+        if (problems or dump_logs) and self.tmp:
             for name in ("callstackd.log", "valgrind.log"):
                 p = os.path.join(self.tmp, name)
                 if os.path.exists(p):
