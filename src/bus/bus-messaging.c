@@ -219,9 +219,11 @@ static int delete_authorized(sd_bus_message *msg, void *userdata, sd_bus_error *
                 log_error_errno(r, "cannot delete SMS %" PRId64 ": %m", id);
                 return sd_bus_error_set(error, BUS_ERROR_FAILED, "The message could not be deleted");
         }
-        (void)bus_sms_remove_record(m->sms, id);
+        /* InterfacesRemoved first: sd-bus lists the interfaces the object
+         * still has, and without its record it has only the standard ones. */
         if (m->bus)
                 (void)sd_bus_emit_object_removed(m->bus, bus_sms_path(id, path));
+        (void)bus_sms_remove_record(m->sms, id);
         log_info("SMS %" PRId64 " deleted", id);
         r = sd_bus_reply_method_return(msg, NULL);
         return r < 0 ? r : 1;

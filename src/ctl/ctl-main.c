@@ -672,7 +672,7 @@ static int on_added(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) 
                         json_object_object_add(e, "number", json_object_get(json_object_object_get(o, "number")));
                         json_object_object_add(e, "text", json_object_get(json_object_object_get(o, "text")));
                 }
-                printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN));
+                printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         } else {
                 if (props)
                         print_sms_line(path, props);

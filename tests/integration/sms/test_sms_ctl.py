@@ -68,8 +68,11 @@ def test_ctl_sms_watch_prints_safe_info_and_reads_with_permission():
         assert "incoming" in text and "received" in text, text
         assert "watch me" not in text and "5555550142" not in text, text
         out2.seek(0)
-        lines = [json.loads(line) for line in out2.read().splitlines() if line.startswith("{")]
+        raw = out2.read()
+        lines = [json.loads(line) for line in raw.splitlines() if line.startswith("{")]
         assert [e.get("text") for e in lines] == ["watch me", "and me"], lines
+        # Same JSON style as every other --json output: paths not escaped.
+        assert '"/org/callstack/SMS/' in raw and "\\/" not in raw, raw
 
 
 def test_ctl_sms_list_without_modem_says_so():

@@ -75,7 +75,10 @@ def test_delete_removes_from_store_and_bus():
         h.wait_property(p, SMS, "State", "sent", timeout=10)
         rec = h.record_signals()
         h.call(modem, MI, "Delete", "(o)", (p,))
-        rec.wait(lambda path, i, m, a: m == "InterfacesRemoved" and a[0] == p, what="InterfacesRemoved")
+        # The signal names org.callstack.SMS: an ObjectManager client that
+        # tracks interfaces (not only paths) learns the message is gone.
+        rec.wait(lambda path, i, m, a: m == "InterfacesRemoved" and a[0] == p and SMS in a[1],
+                 what="InterfacesRemoved naming org.callstack.SMS")
         assert h.call(modem, MI, "List")[0] == []
         assert harness.dbus_error_name(_err(lambda: h.get(p, SMS, "State"))) is not None
         assert h.call_error(modem, MI, "Delete", "(o)", (p,)) == "org.freedesktop.DBus.Error.InvalidArgs"
