@@ -23,11 +23,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "profile/profile-internal.h"
 #include "util/cleanup.h"
@@ -448,29 +451,68 @@ int profile_parse_buffer(const char *name, const char *buf, size_t len, Profile 
         return 0;
 }
 
-int profile_parse_file(const char *path, Profile **ret, char **ret_error) {
-        _cleanup_fclose_ FILE *f = NULL;
+/* Reads at most PROFILE_FILE_MAX + 1 bytes of a regular file.  Opened
+ * with O_NONBLOCK so a FIFO (or a device) named *.conf cannot block the
+ * daemon's start in open() -- its signals are blocked for signalfd, so it
+ * would not even die on SIGTERM -- and refused after fstat(): only a
+ * regular file is a profile.  A directory gets the same clear message
+ * instead of read()'s EISDIR. */
+static int read_profile_file(const char *path, char **ret_buf, size_t *ret_len, char **ret_error) {
+        _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
-        size_t n;
-        Profile *p = NULL;
+        struct stat st;
+        size_t n = 0;
         int r;
 
-        f = fopen(path, "re");
-        if (!f) {
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0) {
                 r = -errno;
                 if (ret_error && asprintf(ret_error, "%s:0: cannot open: %s", path, strerror(-r)) < 0)
                         *ret_error = NULL;
                 return r;
         }
+        if (fstat(fd, &st) < 0) {
+                r = -errno;
+                if (ret_error && asprintf(ret_error, "%s:0: cannot stat: %s", path, strerror(-r)) < 0)
+                        *ret_error = NULL;
+                return r;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                if (ret_error && asprintf(ret_error, "%s:0: not a regular file, skipped", path) < 0)
+                        *ret_error = NULL;
+                return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+        }
         buf = malloc(PROFILE_FILE_MAX + 1);
         if (!buf)
                 return -ENOMEM;
-        n = fread(buf, 1, PROFILE_FILE_MAX + 1, f);
-        if (ferror(f)) {
-                if (ret_error && asprintf(ret_error, "%s:0: read error", path) < 0)
-                        *ret_error = NULL;
-                return -EIO;
+        while (n < PROFILE_FILE_MAX + 1) {
+                ssize_t k = read(fd, buf + n, PROFILE_FILE_MAX + 1 - n);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0) {
+                        r = -errno;
+                        if (ret_error && asprintf(ret_error, "%s:0: read error: %s", path, strerror(-r)) < 0)
+                                *ret_error = NULL;
+                        return r;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t)k;
         }
+        *ret_buf = TAKE_PTR(buf);
+        *ret_len = n;
+        return 0;
+}
+
+int profile_parse_file(const char *path, Profile **ret, char **ret_error) {
+        _cleanup_free_ char *buf = NULL;
+        size_t n = 0;
+        Profile *p = NULL;
+        int r;
+
+        r = read_profile_file(path, &buf, &n, ret_error);
+        if (r < 0)
+                return r;
         r = profile_parse_buffer(path, buf, n, &p, ret_error);
         if (r < 0)
                 return r;

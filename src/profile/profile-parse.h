@@ -12,5 +12,7 @@
  * bad value) or -ENOMEM and, when ret_error is not NULL, sets it to a
  * malloc()ed "name:line: message" (line 0 for whole-file problems). */
 int profile_parse_buffer(const char *name, const char *buf, size_t len, Profile **ret, char **ret_error);
-/* Same, reading path (at most 64 KiB). */
+/* Same, reading path (at most 64 KiB).  Anything but a regular file (a
+ * FIFO, a directory, a device) is refused without blocking: -EINVAL
+ * (-EISDIR for a directory) and "path:0: not a regular file, skipped". */
 int profile_parse_file(const char *path, Profile **ret, char **ret_error);

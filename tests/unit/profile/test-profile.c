@@ -312,6 +312,59 @@ static void test_profile_db_load_etc_overrides_share_by_file_name(void **state) 
         assert_int_equal(system(cmd), 0);
 }
 
+/* A FIFO named *.conf used to block profile_db_load() in fopen() forever
+ * (callstackd at start, callstackctl doctor); a directory named *.conf
+ * gave a vague "read error".  Both are reported and skipped; the good
+ * profile beside them still loads. */
+static void test_profile_db_load_fifo_and_dir_conf_skipped_without_blocking(void **state) {
+        char dir[] = "/tmp/callstack-profile-special-XXXXXX";
+        char path[4200];
+        ProfileDb *db = NULL;
+        bool saw_fifo = false, saw_dir = false;
+
+        assert_non_null(mkdtemp(dir));
+        write_file(dir, "good.conf", "[profile]\nid = good\nevidence = e\n[match]\nmodel = GD-*\n");
+        snprintf(path, sizeof(path), "%s/fifo.conf", dir);
+        assert_int_equal(mkfifo(path, 0600), 0);
+        snprintf(path, sizeof(path), "%s/subdir.conf", dir);
+        assert_int_equal(mkdir(path, 0700), 0);
+
+        /* were open() to block, the alarm would kill the test */
+        alarm(10);
+        const char *dirs[] = {dir, NULL};
+        assert_int_equal(profile_db_load(dirs, &db), 0);
+        alarm(0);
+
+        assert_non_null(profile_db_find(db, "good"));
+        assert_non_null(profile_db_find(db, "generic"));
+        assert_int_equal(profile_db_count(db), 2);
+        assert_int_equal(profile_db_error_count(db), 2);
+        for (size_t i = 0; i < profile_db_error_count(db); i++) {
+                const char *e = profile_db_get_error(db, i);
+                if (strstr(e, "/fifo.conf:0: not a regular file, skipped"))
+                        saw_fifo = true;
+                if (strstr(e, "/subdir.conf:0: not a regular file, skipped"))
+                        saw_dir = true;
+        }
+        assert_true(saw_fifo);
+        assert_true(saw_dir);
+        profile_db_free(db);
+
+        Profile *p = NULL;
+        char *err = NULL;
+        snprintf(path, sizeof(path), "%s/fifo.conf", dir);
+        alarm(10);
+        assert_int_equal(profile_parse_file(path, &p, &err), -EINVAL);
+        alarm(0);
+        assert_null(p);
+        assert_non_null(err);
+        free(err);
+
+        char cmd[8300];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
 /* ---- robustness: junk never crashes, never loads ------------------------- */
 
 static uint32_t rng_state = 0x12345678;
@@ -418,6 +471,7 @@ int main(void) {
                 cmocka_unit_test(test_profile_parse_accepts_comments_crlf_and_bom),
                 cmocka_unit_test(test_profile_pattern_list_match_substring_and_glob),
                 cmocka_unit_test(test_profile_db_load_etc_overrides_share_by_file_name),
+                cmocka_unit_test(test_profile_db_load_fifo_and_dir_conf_skipped_without_blocking),
                 cmocka_unit_test(test_profile_parse_junk_is_refused_without_crash),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
