@@ -178,11 +178,19 @@ static int method_get_identity(sd_bus_message *msg, void *userdata, sd_bus_error
 
 static void on_command_done(int error, const char *response, void *userdata) {
         sd_bus_message *msg = userdata;
+        char *text = NULL;
+        int r = error;
 
-        if (error < 0)
-                (void)bus_reply_errno(msg, error);
-        else
-                (void)sd_bus_reply_method_return(msg, "s", response);
+        if (r >= 0) {
+                /* A D-Bus string must be UTF-8; modems print Latin-1 and
+                 * garbage too.  Without this sd-bus refuses the reply and the
+                 * caller waits for its own timeout. */
+                text = utf8_escape_invalid(response);
+                r = text ? sd_bus_reply_method_return(msg, "s", text) : -ENOMEM;
+        }
+        if (r < 0)
+                (void)bus_reply_errno(msg, r);
+        free(text);
         sd_bus_message_unref(msg);
 }
 

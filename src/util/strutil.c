@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -112,40 +113,72 @@ bool memeq_consttime(const void *a, size_t alen, const void *b, size_t blen) {
         return diff == 0;
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), 0 when it is not one
+ * (no overlongs, no surrogates, <= U+10FFFF). */
+static size_t utf8_sequence_len(const unsigned char *p, const unsigned char *end) {
+        unsigned char c = *p;
+        uint32_t cp;
+        size_t n;
+
+        if (c < 0x80)
+                return 1;
+        if ((c & 0xE0) == 0xC0) {
+                n = 1;
+                cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+                n = 2;
+                cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+                n = 3;
+                cp = c & 0x07;
+        } else
+                return 0;
+        if ((size_t)(end - p) < n + 1)
+                return 0;
+        for (size_t i = 1; i <= n; i++) {
+                if ((p[i] & 0xC0) != 0x80)
+                        return 0;
+                cp = cp << 6 | (p[i] & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000))
+                return 0; /* overlong */
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+                return 0;
+        return n + 1;
+}
+
 bool utf8_is_valid(const char *s, size_t len) {
         const unsigned char *p = (const unsigned char *)s, *end = p + len;
 
         while (p < end) {
-                unsigned char c = *p;
-                uint32_t cp;
-                size_t n;
-
-                if (c < 0x80) {
-                        p++;
-                        continue;
-                } else if ((c & 0xE0) == 0xC0) {
-                        n = 1;
-                        cp = c & 0x1F;
-                } else if ((c & 0xF0) == 0xE0) {
-                        n = 2;
-                        cp = c & 0x0F;
-                } else if ((c & 0xF8) == 0xF0) {
-                        n = 3;
-                        cp = c & 0x07;
-                } else
+                size_t n = utf8_sequence_len(p, end);
+                if (n == 0)
                         return false;
-                if ((size_t)(end - p) < n + 1)
-                        return false;
-                for (size_t i = 1; i <= n; i++) {
-                        if ((p[i] & 0xC0) != 0x80)
-                                return false;
-                        cp = cp << 6 | (p[i] & 0x3F);
-                }
-                if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000))
-                        return false; /* overlong */
-                if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-                        return false;
-                p += n + 1;
+                p += n;
         }
         return true;
+}
+
+char *utf8_escape_invalid(const char *s) {
+        const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+        char *r, *o;
+
+        /* Worst case every byte becomes "\xHH". */
+        r = malloc((size_t)(end - p) * 4 + 1);
+        if (!r)
+                return NULL;
+        o = r;
+        while (p < end) {
+                size_t n = utf8_sequence_len(p, end);
+                if (n == 0) {
+                        o += sprintf(o, "\\x%02X", *p);
+                        p++;
+                        continue;
+                }
+                memcpy(o, p, n);
+                o += n;
+                p += n;
+        }
+        *o = '\0';
+        return r;
 }

@@ -35,3 +35,8 @@ bool memeq_consttime(const void *a, size_t alen, const void *b, size_t blen);
 
 /* Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool utf8_is_valid(const char *s, size_t len);
+
+/* A copy of s (NUL-terminated) where each byte that does not belong to a
+ * valid UTF-8 sequence is written "\xHH" (e.g. a Latin-1 0xF3 from a
+ * modem); valid text is copied unchanged.  NULL on allocation failure. */
+char *utf8_escape_invalid(const char *s);

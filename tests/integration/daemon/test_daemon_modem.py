@@ -93,6 +93,21 @@ def test_daemon_csq_change_emits_properties_changed():
         rec.wait_property(modem, M, "SignalQuality", 0, timeout=5)
 
 
+def test_daemon_command_answer_not_utf8_is_escaped():
+    # A Latin-1 operator name (as real modems print it) in a raw Command()
+    # answer: replied at once with the byte escaped, not dropped by sd-bus
+    # (the caller used to wait for its own 25 s timeout).
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        modem = h.modems()[0]
+        h.sims[0].control('set operator "Telef\\xf3nica"')
+        t0 = time.monotonic()
+        reply = h.call(modem, M, "Command", "(su)", ("AT+COPS?", 2000), timeout=5)[0]
+        assert time.monotonic() - t0 < 2.0
+        assert reply == '+COPS: 0,0,"Telef\\xF3nica",7\nOK', reply
+        h.sims[0].control("raw fffe410d0a")  # garbage between commands is not an answer
+        assert h.call(modem, M, "Command", "(su)", ("AT+CSQ", 2000))[0].endswith("OK")
+
+
 def test_daemon_creg_urc_emits_registration_and_state():
     with harness.Harness(sims=1) as h:
         modem = h.modems()[0]

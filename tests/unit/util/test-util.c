@@ -78,6 +78,29 @@ static void test_utf8_is_valid_cases(void **state) {
         assert_true(utf8_is_valid("", 0));
 }
 
+static void test_utf8_escape_invalid(void **state) {
+        char *r;
+
+        /* A Latin-1 operator name as some modems print it. */
+        r = utf8_escape_invalid("+COPS: 0,0,\"Telef\xf3nica\",7");
+        assert_non_null(r);
+        assert_string_equal(r, "+COPS: 0,0,\"Telef\\xF3nica\",7");
+        assert_true(utf8_is_valid(r, strlen(r)));
+        free(r);
+        /* Valid multi-byte text untouched; a truncated sequence, an overlong
+         * and a surrogate escaped byte by byte. */
+        r = utf8_escape_invalid("h\xc3\xa9 \xf0\x9f\x98\x80 \xc3");
+        assert_string_equal(r, "h\xc3\xa9 \xf0\x9f\x98\x80 \\xC3");
+        free(r);
+        r = utf8_escape_invalid("\xc0\xaf\xed\xa0\x80\xff");
+        assert_string_equal(r, "\\xC0\\xAF\\xED\\xA0\\x80\\xFF");
+        assert_true(utf8_is_valid(r, strlen(r)));
+        free(r);
+        r = utf8_escape_invalid("");
+        assert_string_equal(r, "");
+        free(r);
+}
+
 static void test_memeq_consttime(void **state) {
         assert_true(memeq_consttime("key", 3, "key", 3));
         assert_false(memeq_consttime("key", 3, "kez", 3));
@@ -144,6 +167,7 @@ int main(void) {
                 cmocka_unit_test(test_hex_roundtrip_and_errors),
                 cmocka_unit_test(test_safe_atoi_rejects_junk),
                 cmocka_unit_test(test_utf8_is_valid_cases),
+                cmocka_unit_test(test_utf8_escape_invalid),
                 cmocka_unit_test(test_memeq_consttime),
                 cmocka_unit_test(test_fake_clock_advances),
                 cmocka_unit_test(test_log_level_parse),
