@@ -191,6 +191,8 @@ static void on_cmgr(AtChat *chat, const AtResponse *resp, void *userdata) {
         if (resp->final == AT_FINAL_CMS_ERROR && resp->code == 322)
                 (void)messaging_sweep(m); /* memory full: drain it */
 
+        if (r < 0)
+                m->sweep_again = true; /* not stored (disk full?): still on the modem, read it again */
         if (r <= 0) {
                 messaging_job_done(m);
                 return;
@@ -301,8 +303,10 @@ static void on_cmgl(AtChat *chat, const AtResponse *resp, void *userdata) {
                 if (safe_atou32(num, &idx) < 0)
                         continue;
                 r = messaging_handle_pdu(m, j->mem, (int)idx, resp->pdus[i]);
-                if (r < 0)
-                        break; /* the store failed: keep the rest on the modem */
+                if (r < 0) {
+                        m->sweep_again = true; /* the store failed: keep the rest on the modem, sweep again */
+                        break;
+                }
                 if (r > 0)
                         j->del[j->n_del++] = idx;
         }

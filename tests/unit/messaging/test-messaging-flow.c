@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "messaging/messaging.h"
 #include "store/store.h"
 
@@ -218,6 +220,45 @@ static void test_messaging_failed_sweep_is_retried(void **state) {
         expect_nothing(f);
 }
 
+/* The store cannot commit a part read with AT+CMGR (another process
+ * holds the database's write lock here; a full disk in the field): the
+ * part stays on the modem and the next tick sweeps again, so it is stored
+ * without waiting for a restart or another indication. */
+static void test_messaging_store_failure_on_read_sweeps_again(void **state) {
+        Fx *f = *state;
+        char path[128];
+        sqlite3 *db = NULL;
+
+        start_empty(f);
+        snprintf(path, sizeof(path), "%s/" STORE_DB_NAME, f->dir);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+
+        feed(f, "\r\n+CMTI: \"SM\",4\r\n");
+        expect(f, "AT+CPMS=\"SM\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGR=4");
+        feed(f, "\r\n+CMGR: 0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n"); /* waits out the busy timeout */
+        expect_nothing(f); /* no AT+CMGD: not stored */
+        assert_int_equal(f->n_added, 0);
+
+        assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+        assert_int_equal(messaging_retry_sweep(f->m), 1);
+        expect(f, "AT+CMGL=4"); /* SM is still selected */
+        feed(f, "\r\n+CMGL: 4,0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        expect(f, "AT+CMGD=4");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CPMS=\"ME\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGL=4");
+        feed(f, "\r\nOK\r\n");
+        expect_nothing(f);
+        assert_int_equal(f->n_added, 1);
+        assert_text(f, f->added[0], "+15555550123", TEXT_C10);
+        assert_int_equal(messaging_retry_sweep(f->m), 0);
+}
+
 static void test_messaging_cmti_burst_queued_and_memory_switched(void **state) {
         Fx *f = *state;
 
@@ -418,6 +459,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_messaging_start_sweep_stores_then_deletes, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_failed_sweep_is_retried, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_store_failure_on_read_sweeps_again, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_cmti_burst_queued_and_memory_switched, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_send_prompt_pdu_mr_and_report, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_send_cms_error_is_failed_with_reason, setup, teardown),
