@@ -213,6 +213,11 @@ static int delete_authorized(sd_bus_message *msg, void *userdata, sd_bus_error *
         rec = find_own_record(m, sd_bus_message_get_path(msg), sms_path);
         if (!rec)
                 return sd_bus_error_set(error, SD_BUS_ERROR_INVALID_ARGS, "Not a message of this modem");
+        /* Its parts are on their way to the modem: deleting it now would
+         * send a message of which the store keeps no trace. */
+        if (rec->state == STORE_SMS_QUEUED || rec->state == STORE_SMS_SENDING)
+                return sd_bus_error_set(error, BUS_ERROR_WRONG_STATE,
+                                        "The message is being sent; delete it once it is sent or failed");
         id = rec->id;
         r = store_sms_delete(m->sms->store, id);
         if (r < 0 && r != -ENOENT) {

@@ -58,6 +58,26 @@ def test_send_multipart_161_gsm_and_71_ucs2():
         roundtrip(h, "ą" + "".join(chr(ord("a") + i % 26) for i in range(70)), "ucs2", 2)
 
 
+def test_delete_refused_while_queued_or_sending():
+    # Deleting a message whose parts are on their way would send a message
+    # the store has no trace of: WrongState until it is sent (or failed).
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        modem = h.modems()[0]
+        sim = h.sims[0]
+        sim.control("delay 60")
+        long_text = "deleted while sending " + "D" * 800  # 6 parts
+        first = send(h, modem, N, long_text)
+        second = send(h, modem, N, "queued behind it")
+        for p in (first, second):
+            assert h.get(p, SMS, "State") in ("queued", "sending")
+            assert h.call_error(modem, MI, "Delete", "(o)", (p,)) == "org.callstack.Error.WrongState"
+        for p in (first, second):
+            h.wait_property(p, SMS, "State", "sent", timeout=20)
+        assert sent_joined(sim) == [(N, long_text), (N, "queued behind it")]
+        h.call(modem, MI, "Delete", "(o)", (first,))
+        assert h.call(modem, MI, "List")[0] == [second]
+
+
 def test_send_serialised_many_in_a_row():
     with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
         modem = h.modems()[0]
