@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "at/at-result.h"
+#include "at/at-tokenizer.h"
 #include "reassembly/reassembly.h"
 #include "sms/sms-pdu.h"
 #include "util/log.h"
@@ -20,7 +21,8 @@
 
 #define SWEEP_TIMEOUT (120 * USEC_PER_SEC)
 #define READ_TIMEOUT (10 * USEC_PER_SEC)
-#define RAW_HEX_MAX 512
+/* A PDU line is at most a tokenizer line: keep all of it, raw. */
+#define RAW_HEX_MAX AT_TOKENIZER_LINE_MAX
 
 static bool is_hex(const char *s) {
         if (!*s)

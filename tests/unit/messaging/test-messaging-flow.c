@@ -449,6 +449,36 @@ static void test_messaging_undecodable_part_kept_raw_then_freed(void **state) {
         store_sms_free(s);
 }
 
+/* A PDU line that starts like hex but is not (3,000 bytes): stored whole,
+ * hex-encoded, before its slot is freed (it used to be cut to 512 bytes). */
+static void test_messaging_non_hex_pdu_line_kept_whole(void **state) {
+        Fx *f = *state;
+        StoreSms *s = NULL;
+        char line[3001], want[6001], pdu[3100];
+        size_t n = 0;
+
+        start_empty(f);
+        line[0] = '0';
+        memset(line + 1, 'G', sizeof(line) - 2);
+        line[sizeof(line) - 1] = '\0';
+        for (size_t i = 0; line[i]; i++)
+                n += (size_t)sprintf(want + n, "%02X", (unsigned char)line[i]);
+        snprintf(pdu, sizeof(pdu), "\r\n+CMGR: 0,,5\r\n%s\r\n\r\nOK\r\n", line);
+        feed(f, "\r\n+CMTI: \"SM\",5\r\n");
+        expect(f, "AT+CPMS=\"SM\"");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGR=5");
+        feed(f, pdu);
+        assert_int_equal(f->n_added, 1);
+        expect(f, "AT+CMGD=5");
+        feed(f, "\r\nOK\r\n");
+        assert_int_equal(store_sms_get(f->store, f->added[0], &s), 0);
+        assert_true(s->parts[0].decode_failed);
+        assert_int_equal(strlen(s->parts[0].pdu_hex), 6000);
+        assert_string_equal(s->parts[0].pdu_hex, want);
+        store_sms_free(s);
+}
+
 static void test_messaging_cms_error_reason_table(void **state) {
         assert_string_equal(messaging_cms_error_to_reason(331), "no-network-service");
         assert_string_equal(messaging_cms_error_to_reason(322), "memory-full");
@@ -469,6 +499,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_messaging_text_mode_plain_ascii_only, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_concat_reference_per_destination, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_undecodable_part_kept_raw_then_freed, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_non_hex_pdu_line_kept_whole, setup, teardown),
                 cmocka_unit_test(test_messaging_cms_error_reason_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
