@@ -235,7 +235,9 @@ const char *at_trace_redact(AtTraceDirection direction, const char *line, AtTrac
         (void)direction;
 
         if (at_result_is_final(line)) {
-                out_str(&o, line);
+                /* Kept readable, but a misbehaving modem's digits masked too
+                 * ("+CME ERROR: 35123456000001"). */
+                out_generic(&o, line, false);
                 out_finish(&o);
                 return buf;
         }

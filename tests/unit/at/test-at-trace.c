@@ -132,6 +132,10 @@ static void test_at_trace_keeps_harmless_lines(void **state) {
         assert_string_equal(rx("+CSQ: 20,99", b, sizeof(b)), "+CSQ: 20,99");
         assert_string_equal(rx("OK", b, sizeof(b)), "OK");
         assert_string_equal(rx("+CME ERROR: 10", b, sizeof(b)), "+CME ERROR: 10");
+        assert_string_equal(rx("+CME ERROR: SIM PIN required", b, sizeof(b)), "+CME ERROR: SIM PIN required");
+        assert_string_equal(rx("NO CARRIER", b, sizeof(b)), "NO CARRIER");
+        /* A final result is still masked where it carries a long number. */
+        assert_string_equal(rx("+CME ERROR: 35123456000001", b, sizeof(b)), "+CME ERROR: [redacted]");
         assert_string_equal(rx("+CMTI: \"SM\",3", b, sizeof(b)), "+CMTI: \"SM\",3");
         assert_string_equal(rx("+COPS: 0,0,\"Operator\",7", b, sizeof(b)), "+COPS: 0,0,\"Operator\",7");
         assert_string_equal(tx("AT+CMGR=3", b, sizeof(b)), "AT+CMGR=3");
