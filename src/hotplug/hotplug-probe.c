@@ -127,16 +127,77 @@ static bool is_label(const char *s, size_t n, const char *label) {
         return n >= l && strncasecmp(s, label, l) == 0 && (n == l || !isalnum((unsigned char)s[l]));
 }
 
+/* Appends s to buf (at o, size bytes) with every byte outside printable
+ * ASCII (0x20-0x7e) written as \\xHH and a backslash as \\\\: a modem's
+ * answer must not reach a terminal or a log as raw bytes (ESC[31m, an
+ * OSC title change, BEL).  An escape is never cut in half: what does not
+ * fit is left out.  Returns the new offset; buf stays NUL-terminated. */
+static size_t append_escaped(char *buf, size_t size, size_t o, const char *s) {
+        static const char hex[] = "0123456789abcdef";
+
+        if (size == 0)
+                return 0;
+        for (; *s; s++) {
+                unsigned char c = (unsigned char)*s;
+                if (c == '\\') {
+                        if (o + 2 >= size)
+                                break;
+                        buf[o++] = '\\';
+                        buf[o++] = '\\';
+                } else if (c < 0x20 || c > 0x7e) {
+                        if (o + 4 >= size)
+                                break;
+                        buf[o++] = '\\';
+                        buf[o++] = 'x';
+                        buf[o++] = hex[c >> 4];
+                        buf[o++] = hex[c & 15];
+                } else {
+                        if (o + 1 >= size)
+                                break;
+                        buf[o++] = (char)c;
+                }
+        }
+        buf[o] = '\0';
+        return o;
+}
+
+/* Length of the escape (as append_escaped() writes it) at s, 0 if none. */
+static size_t escape_len(const char *s) {
+        if (s[0] != '\\')
+                return 0;
+        if (s[1] == '\\')
+                return 2;
+        if (s[1] == 'x' && isxdigit((unsigned char)s[2]) && isxdigit((unsigned char)s[3]))
+                return 4;
+        return 0;
+}
+
 const char *hotplug_mask_serials(const char *line, char *buf, size_t size) {
         size_t o = 0;
         const char *s = line ? line : "";
 
+        bool after_escape = false;
+
         if (size == 0)
                 return buf;
         while (*s && o + 1 < size) {
+                /* an escape (\\x1b, \\\\) is one non-alphanumeric token: its
+                 * hex digits are not part of a number, and it ends a word */
+                size_t e = escape_len(s);
+                if (e > 0) {
+                        if (o + e >= size)
+                                break;
+                        memcpy(buf + o, s, e);
+                        o += e;
+                        s += e;
+                        after_escape = true;
+                        continue;
+                }
                 /* a label naming an identifier: mask the rest of the line */
                 size_t rest = strlen(s);
-                if ((s == line || !isalnum((unsigned char)s[-1])) &&
+                bool word_start = s == line || after_escape || !isalnum((unsigned char)s[-1]);
+                after_escape = false;
+                if (word_start &&
                     (is_label(s, rest, "IMEI") || is_label(s, rest, "IMSI") || is_label(s, rest, "ICCID") ||
                      is_label(s, rest, "SN") || is_label(s, rest, "S/N") || is_label(s, rest, "serial") ||
                      is_label(s, rest, "ESN") || is_label(s, rest, "MEID"))) {
@@ -173,22 +234,24 @@ const char *hotplug_mask_serials(const char *line, char *buf, size_t size) {
 }
 
 static void transcript_add(HotplugProbe *p, const char *cmd, const char *final) {
-        char joined[PROBE_LINE_MAX * 2] = "";
-        char masked[PROBE_LINE_MAX * 2];
+        /* escaped, a line can grow fourfold */
+        char joined[PROBE_LINE_MAX * 8] = "";
+        char masked[PROBE_LINE_MAX * 8];
+        char final_esc[64];
         size_t o = 0;
 
         if (p->n_transcript >= PROBE_TRANSCRIPT_MAX)
                 return;
-        for (size_t i = 0; i < p->n_info && o + 4 < sizeof(joined); i++) {
-                int n = snprintf(joined + o, sizeof(joined) - o, "%s%s", i ? " / " : "", p->info[i]);
-                if (n < 0)
-                        break;
-                o += (size_t)n;
-                if (o >= sizeof(joined))
-                        o = sizeof(joined) - 1;
+        for (size_t i = 0; i < p->n_info; i++) {
+                if (i > 0)
+                        o = append_escaped(joined, sizeof(joined), o, " / ");
+                o = append_escaped(joined, sizeof(joined), o, p->info[i]);
         }
+        /* escaped first, so the masking sees no raw byte and takes each
+         * \\xHH as one token */
         hotplug_mask_serials(joined, masked, sizeof(masked));
-        if (asprintf(&p->transcript[p->n_transcript], "%s -> %s%s%s", cmd, final, *masked ? ": " : "",
+        append_escaped(final_esc, sizeof(final_esc), 0, final);
+        if (asprintf(&p->transcript[p->n_transcript], "%s -> %s%s%s", cmd, final_esc, *masked ? ": " : "",
                      masked) >= 0)
                 p->n_transcript++;
 }
@@ -242,9 +305,17 @@ static char *identity_from_line(const char *l, const char *prefix) {
                 l++;
         if (!*l || is_noise(l) || looks_like_serial(l))
                 return NULL;
-        for (; *l && o < PROBE_IDENT_MAX; l++)
-                if ((unsigned char)*l >= 0x20 && (unsigned char)*l < 0x7f && *l != '"')
-                        out[o++] = *l;
+        out[0] = '\0';
+        for (; *l; l++) {
+                char c[2] = {*l, '\0'};
+                size_t k;
+                if (*l == '"')
+                        continue;
+                k = append_escaped(out, sizeof(out), o, c);
+                if (k == o)
+                        break; /* full */
+                o = k;
+        }
         while (o > 0 && out[o - 1] == ' ')
                 o--;
         out[o] = '\0';

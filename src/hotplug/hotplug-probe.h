@@ -54,7 +54,9 @@ void hotplug_probe_process_timeout(HotplugProbe *p, uint64_t now);
 HotplugProbeResult hotplug_probe_get_result(const HotplugProbe *p);
 bool hotplug_probe_is_done(const HotplugProbe *p);
 /* Identity answers, NULL when not known.  Serial-number-like values
- * (14+ digits) are never stored. */
+ * (14+ digits) are never stored.  Bytes outside printable ASCII are
+ * stored escaped as \xHH, a backslash as \\ (never raw to a terminal
+ * or a log). */
 const char *hotplug_probe_get_manufacturer(const HotplugProbe *p);
 const char *hotplug_probe_get_model(const HotplugProbe *p);
 const char *hotplug_probe_get_revision(const HotplugProbe *p);
@@ -62,11 +64,14 @@ const char *hotplug_probe_get_gcap(const HotplugProbe *p);
 unsigned hotplug_probe_get_commands_sent(const HotplugProbe *p);
 
 /* Transcript for `doctor`: entry i is "AT+CGMI -> OK: Quectel" etc., with
- * serial-number-like values masked.  NULL past the end. */
+ * serial-number-like values masked and the modem's bytes escaped as the
+ * identity answers are.  NULL past the end. */
 const char *hotplug_probe_get_transcript(const HotplugProbe *p, size_t i);
 
 /* Replaces runs of 8+ digits (IMEI, serials) and values after "IMEI",
- * "SN", "serial" labels with "[masked]".  Writes into buf (NUL-terminated). */
+ * "SN", "serial" labels with "[masked]".  Writes into buf (NUL-terminated).
+ * Takes escaped text (identity answers): an escape such as \x1b is one
+ * token, copied as it is, its hex digits never counted as digits. */
 const char *hotplug_mask_serials(const char *line, char *buf, size_t size);
 
 static inline void hotplug_probe_freep(HotplugProbe **p) {

@@ -252,6 +252,48 @@ static void test_hotplug_probe_junk_bytes_never_crash(void **state) {
         }
 }
 
+/* doctor --direct printed a modem's answer raw: ESC[31m, an OSC title
+ * change, BEL reached the terminal.  Every byte outside printable ASCII
+ * is shown as \xHH, a backslash as \\; CR still ends a line. */
+static void test_hotplug_probe_control_bytes_escaped_in_transcript_and_identity(void **state) {
+        const Reply r[] = {
+                {"AT", "\r\nOK\r\n"},
+                {"ATE0", "\r\nOK\r\n"},
+                {"AT+CGMI", "\r\n\x1b]0;owned\x07" "Evil\x1b[31m\\Corp\xff\rtail\x1b[0m\r\nOK\r\n"},
+                {"AT+CGMM", "\r\nM\x01\x7f\x80 12345678\r\nOK\r\n"},
+                {"AT+CGMR", "\r\n+CME ERROR: \x1b[2J\r\n"},
+        };
+        _cleanup_(hotplug_probe_freep) HotplugProbe *p = run(r, ELEMENTSOF(r), HOTPLUG_PROBE_DEFAULT, NULL);
+
+        assert_int_equal(hotplug_probe_get_result(p), HOTPLUG_PROBE_AT);
+        assert_string_equal(hotplug_probe_get_manufacturer(p), "\\x1b]0;owned\\x07Evil\\x1b[31m\\\\Corp\\xff");
+        assert_string_equal(hotplug_probe_get_model(p), "M\\x01\\x7f\\x80 12345678");
+        assert_null(hotplug_probe_get_revision(p));
+
+        bool saw_cgmi = false, saw_cgmm = false, saw_cgmr = false;
+        for (size_t i = 0; hotplug_probe_get_transcript(p, i); i++) {
+                const char *t = hotplug_probe_get_transcript(p, i);
+                for (const char *c = t; *c; c++)
+                        assert_true(*c >= 0x20 && *c <= 0x7e);
+                if (streq(t, "AT+CGMI -> OK: \\x1b]0;owned\\x07Evil\\x1b[31m\\\\Corp\\xff / tail\\x1b[0m"))
+                        saw_cgmi = true;
+                if (streq(t, "AT+CGMM -> OK: M\\x01\\x7f\\x80 [masked]"))
+                        saw_cgmm = true;
+                if (streq(t, "AT+CGMR -> +CME ERROR: \\x1b[2J"))
+                        saw_cgmr = true;
+        }
+        assert_true(saw_cgmi);
+        assert_true(saw_cgmm);
+        assert_true(saw_cgmr);
+
+        /* doctor masks the escaped identity again: escapes stay whole */
+        char buf[128];
+        assert_string_equal(hotplug_mask_serials("A\\x0112345678", buf, sizeof(buf)), "A\\x01[masked]");
+        assert_string_equal(hotplug_mask_serials("\\x1b1234567", buf, sizeof(buf)), "\\x1b1234567");
+        assert_string_equal(hotplug_mask_serials("\\x1bIMEI: 490154203237518", buf, sizeof(buf)),
+                            "\\x1bIMEI: [masked]");
+}
+
 static void test_hotplug_mask_serials(void **state) {
         char buf[128];
         assert_string_equal(hotplug_mask_serials("IMEI: 490154203237518", buf, sizeof(buf)),
@@ -288,6 +330,7 @@ int main(void) {
                 cmocka_unit_test(test_hotplug_probe_gcap_only_when_asked),
                 cmocka_unit_test(test_hotplug_probe_hangup_mid_probe),
                 cmocka_unit_test(test_hotplug_probe_junk_bytes_never_crash),
+                cmocka_unit_test(test_hotplug_probe_control_bytes_escaped_in_transcript_and_identity),
                 cmocka_unit_test(test_hotplug_mask_serials),
                 cmocka_unit_test(test_hotplug_probe_command_is_safe_list),
         };
