@@ -215,8 +215,15 @@ const char *hotplug_mask_serials(const char *line, char *buf, size_t size) {
                         return buf;
                 }
                 if (isdigit((unsigned char)*s)) {
-                        size_t d = strspn(s, "0123456789");
-                        if (d >= 8) {
+                        /* one run: digit groups joined by single '-' or
+                         * ' ' (an IMEI written 35-123456-000001-0) */
+                        size_t d = strspn(s, "0123456789"), digits = d;
+                        while ((s[d] == '-' || s[d] == ' ') && isdigit((unsigned char)s[d + 1])) {
+                                size_t g = strspn(s + d + 1, "0123456789");
+                                d += 1 + g;
+                                digits += g;
+                        }
+                        if (digits >= 8) {
                                 int n = snprintf(buf + o, size - o, "[masked]");
                                 o = n < 0 ? o : (o + (size_t)n >= size ? size - 1 : o + (size_t)n);
                         } else {

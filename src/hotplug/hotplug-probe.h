@@ -68,8 +68,9 @@ unsigned hotplug_probe_get_commands_sent(const HotplugProbe *p);
  * identity answers are.  NULL past the end. */
 const char *hotplug_probe_get_transcript(const HotplugProbe *p, size_t i);
 
-/* Replaces runs of 8+ digits (IMEI, serials) and values after "IMEI",
- * "SN", "serial" labels with "[masked]".  Writes into buf (NUL-terminated).
+/* Replaces runs of 8+ digits (IMEI, serials; digit groups joined by a
+ * single '-' or ' ' count as one run: "35-123456-000001-0") and values
+ * after "IMEI", "SN", "serial" labels with "[masked]".  Writes into buf (NUL-terminated).
  * Takes escaped text (identity answers): an escape such as \x1b is one
  * token, copied as it is, its hex digits never counted as digits. */
 const char *hotplug_mask_serials(const char *line, char *buf, size_t size);

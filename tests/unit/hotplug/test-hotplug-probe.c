@@ -309,6 +309,26 @@ static void test_hotplug_mask_serials(void **state) {
         assert_string_equal(hotplug_mask_serials("IMEI: 490154203237518", tiny, sizeof(tiny)), "IMEI:");
 }
 
+/* An IMEI with separators was printed in the clear: digit groups joined
+ * by single '-' or ' ' are one run. */
+static void test_hotplug_mask_serials_digit_groups_with_separators(void **state) {
+        char buf[128];
+        assert_string_equal(hotplug_mask_serials("35-123456-000001-0", buf, sizeof(buf)), "[masked]");
+        assert_string_equal(hotplug_mask_serials("35 123456 000001 0", buf, sizeof(buf)), "[masked]");
+        assert_string_equal(hotplug_mask_serials("x 35-123456 000001-0 y", buf, sizeof(buf)), "x [masked] y");
+        assert_string_equal(hotplug_mask_serials("+49 170 1234567", buf, sizeof(buf)), "+[masked]");
+        /* fewer than 8 digits, doubled or trailing separators: as before */
+        assert_string_equal(hotplug_mask_serials("12-34 56", buf, sizeof(buf)), "12-34 56");
+        assert_string_equal(hotplug_mask_serials("1234--5678", buf, sizeof(buf)), "1234--5678");
+        assert_string_equal(hotplug_mask_serials("1234  5678", buf, sizeof(buf)), "1234  5678");
+        assert_string_equal(hotplug_mask_serials("1234- 5678", buf, sizeof(buf)), "1234- 5678");
+        assert_string_equal(hotplug_mask_serials("SIM7600E-H 1", buf, sizeof(buf)), "SIM7600E-H 1");
+        assert_string_equal(hotplug_mask_serials("Revision: EC25EFAR06A06M4G", buf, sizeof(buf)),
+                            "Revision: EC25EFAR06A06M4G");
+        char tiny[6];
+        assert_string_equal(hotplug_mask_serials("1234 5678", tiny, sizeof(tiny)), "[mask");
+}
+
 static void test_hotplug_probe_command_is_safe_list(void **state) {
         assert_true(hotplug_probe_command_is_safe("AT"));
         assert_true(hotplug_probe_command_is_safe("at+cgmm"));
@@ -332,6 +352,7 @@ int main(void) {
                 cmocka_unit_test(test_hotplug_probe_junk_bytes_never_crash),
                 cmocka_unit_test(test_hotplug_probe_control_bytes_escaped_in_transcript_and_identity),
                 cmocka_unit_test(test_hotplug_mask_serials),
+                cmocka_unit_test(test_hotplug_mask_serials_digit_groups_with_separators),
                 cmocka_unit_test(test_hotplug_probe_command_is_safe_list),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
