@@ -475,14 +475,18 @@ void hotplug_probe_output_done(HotplugProbe *p) {
         p->output_pending = false;
 }
 
+/* l is trimmed of blanks.  V.250 result codes are uppercase, and so are
+ * the finals of every recorded modem (as in src/at/at-result.c): matching
+ * case-insensitively took noise (doctor --direct /dev/urandom) for an
+ * "ok" answer to AT in 2 runs out of 5. */
 static bool line_is_final(const char *l, bool *ret_ok) {
-        if (strcasecmp(l, "OK") == 0) {
+        if (streq(l, "OK")) {
                 *ret_ok = true;
                 return true;
         }
         *ret_ok = false;
-        return strcasecmp(l, "ERROR") == 0 || startswith_no_case(l, "+CME ERROR") ||
-               startswith_no_case(l, "+CMS ERROR") || startswith_no_case(l, "COMMAND NOT SUPPORT");
+        return streq(l, "ERROR") || startswith(l, "+CME ERROR") || startswith(l, "+CMS ERROR") ||
+               startswith(l, "COMMAND NOT SUPPORT");
 }
 
 static void handle_line(HotplugProbe *p, char *l, uint64_t now) {

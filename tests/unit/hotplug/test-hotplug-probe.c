@@ -294,6 +294,24 @@ static void test_hotplug_probe_control_bytes_escaped_in_transcript_and_identity(
                             "\\x1bIMEI: [masked]");
 }
 
+/* Noise from /dev/urandom was read as "AT -> OK" when it held "ok" or
+ * "oK": finals are the uppercase V.250 codes; blanks around them are fine. */
+static void test_hotplug_probe_final_is_uppercase_only(void **state) {
+        static const char *const not_final[] = {"\r\nok\r\n", "\r\nOk\r\n", "\r\noK\r\n",
+                                                "\r\nerror\r\n", "\r\n+cme error: 3\r\n"};
+        for (size_t i = 0; i < ELEMENTSOF(not_final); i++) {
+                const Reply r[] = {{"AT", not_final[i]}};
+                _cleanup_(hotplug_probe_freep) HotplugProbe *p = run(r, ELEMENTSOF(r), HOTPLUG_PROBE_DEFAULT, NULL);
+                assert_int_equal(hotplug_probe_get_result(p), HOTPLUG_PROBE_NOT_AT);
+                assert_true(startswith(hotplug_probe_get_transcript(p, 0), "AT -> timeout: "));
+        }
+
+        const Reply r[] = {{"AT", "\r\n \tOK\t \r\n"}, {"ATE0", "\r\nOK\r\n"}};
+        _cleanup_(hotplug_probe_freep) HotplugProbe *p = run(r, ELEMENTSOF(r), HOTPLUG_PROBE_DEFAULT, NULL);
+        assert_int_equal(hotplug_probe_get_result(p), HOTPLUG_PROBE_AT);
+        assert_string_equal(hotplug_probe_get_transcript(p, 0), "AT -> OK");
+}
+
 static void test_hotplug_mask_serials(void **state) {
         char buf[128];
         assert_string_equal(hotplug_mask_serials("IMEI: 490154203237518", buf, sizeof(buf)),
@@ -351,6 +369,7 @@ int main(void) {
                 cmocka_unit_test(test_hotplug_probe_hangup_mid_probe),
                 cmocka_unit_test(test_hotplug_probe_junk_bytes_never_crash),
                 cmocka_unit_test(test_hotplug_probe_control_bytes_escaped_in_transcript_and_identity),
+                cmocka_unit_test(test_hotplug_probe_final_is_uppercase_only),
                 cmocka_unit_test(test_hotplug_mask_serials),
                 cmocka_unit_test(test_hotplug_mask_serials_digit_groups_with_separators),
                 cmocka_unit_test(test_hotplug_probe_command_is_safe_list),
