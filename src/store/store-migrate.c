@@ -4,6 +4,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,7 +93,8 @@ static const char migration_2[] =
         ") WITHOUT ROWID;"
         "CREATE INDEX part_seen_age ON part_seen (seen_at);"
         "INSERT OR IGNORE INTO part_seen (modem_key, hash, message_id, seen_at)"
-        "  SELECT m.modem_key, pdu_fingerprint(p.pdu), m.id, COALESCE(p.received_at, m.created)"
+        "  SELECT m.modem_key, part_fingerprint(p.pdu, m.parts_total, p.storage, p.storage_index), m.id,"
+        "         COALESCE(p.received_at, m.created)"
         "  FROM message_parts p JOIN messages m ON m.id = p.message_id"
         "  WHERE m.direction = 'incoming' AND p.pdu IS NOT NULL;"
         "CREATE INDEX message_parts_mr ON message_parts (mr, sent_at) WHERE mr IS NOT NULL;"
@@ -134,22 +137,39 @@ void store_pdu_fingerprint(const char *pdu_hex, char ret[65]) {
         free(up);
 }
 
-static void sql_pdu_fingerprint(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+void store_part_fingerprint(const char *pdu_hex, unsigned total, const char *storage, int index, char ret[65]) {
+        char *key = NULL;
+
+        if (total == 1 && storage && index >= 0 && asprintf(&key, "%s@%s:%d", pdu_hex, storage, index) >= 0) {
+                store_pdu_fingerprint(key, ret);
+                free(key);
+                return;
+        }
+        store_pdu_fingerprint(pdu_hex, ret);
+}
+
+/* part_fingerprint(pdu, parts_total, storage, storage_index) */
+static void sql_part_fingerprint(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         const unsigned char *pdu = sqlite3_value_text(argv[0]);
+        const unsigned char *storage = sqlite3_value_text(argv[2]);
+        sqlite3_int64 total = sqlite3_value_int64(argv[1]);
+        sqlite3_int64 index = sqlite3_value_type(argv[3]) == SQLITE_NULL ? -1 : sqlite3_value_int64(argv[3]);
         char h[65];
 
         if (!pdu) {
                 sqlite3_result_null(ctx);
                 return;
         }
-        store_pdu_fingerprint((const char *)pdu, h);
+        if (index < 0 || index > INT32_MAX)
+                index = -1;
+        store_part_fingerprint((const char *)pdu, total == 1 ? 1 : 0, (const char *)storage, (int)index, h);
         sqlite3_result_text(ctx, h, -1, SQLITE_TRANSIENT);
 }
 
 int store_migrate_register_functions(sqlite3 *db) {
-        int rc = sqlite3_create_function(db, "pdu_fingerprint", 1,
+        int rc = sqlite3_create_function(db, "part_fingerprint", 4,
                                          SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
-                                         sql_pdu_fingerprint, NULL, NULL);
+                                         sql_part_fingerprint, NULL, NULL);
         return rc == SQLITE_OK ? 0 : store_sqlite_errno(db, rc);
 }
 

@@ -18,3 +18,7 @@ int store_migrate(sqlite3 *db, int target);
 /* The fingerprint of a received PDU: SHA-256 hex of its upper-case hex
  * form, so case differences from the modem do not matter. */
 void store_pdu_fingerprint(const char *pdu_hex, char ret[65]);
+/* The duplicate key of a received part (see store-receive.c): a single-part
+ * message read from a storage slot (total 1, storage set, index >= 0) is
+ * fingerprinted with its slot, anything else by its PDU alone. */
+void store_part_fingerprint(const char *pdu_hex, unsigned total, const char *storage, int index, char ret[65]);

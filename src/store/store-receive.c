@@ -11,7 +11,12 @@
  * per modem) in part_seen.  The same PDU read again — a slot re-read after
  * kill -9 between the commit and AT+CMGD, or an SMSC retransmission, which
  * carries the same SCTS — is a duplicate; a resend with new content or a new
- * timestamp is not.  Inside a pending group a part with the same sequence
+ * timestamp is not.  A single-part message read from a storage slot is
+ * fingerprinted with its slot too: two real messages with the same sender,
+ * text and second (TP-SCTS has a one-second resolution: "OK" twice from an
+ * alarm panel) sit in two slots and are both kept, while a slot read again
+ * is still recognised.  Parts of a multipart message and +CMT deliveries
+ * (no slot) are fingerprinted by content alone.  Inside a pending group a part with the same sequence
  * number and the same content is a duplicate too, and one with different
  * content is a conflict: kept, counted, never joined.  A part that arrives
  * after its group was completed or expired starts a new group (which will
@@ -471,7 +476,7 @@ int store_parts_received(Store *s, const ReassemblyPart *parts, size_t n, StoreP
         for (size_t i = 0; i < n; i++) {
                 char fp[65];
 
-                store_pdu_fingerprint(parts[i].pdu_hex, fp);
+                store_part_fingerprint(parts[i].pdu_hex, parts[i].total, parts[i].storage, parts[i].index, fp);
                 r = received_in_tx(s, &parts[i], fp, now, &out[i]);
                 if (r < 0) {
                         store_tx_rollback(s);

@@ -170,13 +170,22 @@ static void test_messaging_start_sweep_stores_then_deletes(void **state) {
         expect(f, "AT+CPMS=\"ME\"");
         feed(f, "\r\nOK\r\n");
         expect(f, "AT+CMGL=4");
-        /* The same PDU again (a crash between commit and CMGD): a
-         * duplicate, not a second message; the slot is still freed. */
+        /* The same PDU in another slot: a second real message (same sender,
+         * text and second), kept. */
         feed(f, "\r\n+CMGL: 1,1,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        assert_int_equal(f->n_added, 2);
+        expect(f, "AT+CMGD=1");
+        /* The reply to AT+CMGD is lost and an indication names the slot
+         * again (as after a crash between commit and CMGD): a duplicate,
+         * not a third message; the slot is still freed. */
+        feed(f, "\r\n+CMTI: \"ME\",1\r\n");
+        feed(f, "\r\nOK\r\n");
+        expect(f, "AT+CMGR=1");
+        feed(f, "\r\n+CMGR: 1,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
         expect(f, "AT+CMGD=1");
         feed(f, "\r\nOK\r\n");
         expect_nothing(f);
-        assert_int_equal(f->n_added, 1);
+        assert_int_equal(f->n_added, 2);
 }
 
 /* The SMS service answers "+CMS ERROR: 500" at start (Quectel before

@@ -309,8 +309,8 @@ static void test_store_open_migrates_from_v1(void **state) {
                                       " (7, '" MODEM_A "', 'incoming', 'received', '+15555550123', 'from v1',"
                                       " 'gsm7', 1, 1, 1000, 1000);"
                                       "INSERT INTO message_parts (message_id, seq, status, pdu, text, encoding,"
-                                      " received_at) VALUES (7, 1, 'received', 'ABCDEF01', 'from v1', 'gsm7',"
-                                      " 1000);",
+                                      " received_at, storage, storage_index) VALUES (7, 1, 'received',"
+                                      " 'ABCDEF01', 'from v1', 'gsm7', 1000, 'SM', 1);",
                                       NULL, NULL, NULL),
                          SQLITE_OK);
         sqlite3_close(db);
@@ -325,7 +325,7 @@ static void test_store_open_migrates_from_v1(void **state) {
         assert_int_equal(list[0].state, STORE_SMS_RECEIVED);
         store_sms_array_free(list, n);
 
-        /* v2 backfilled the fingerprint: the same PDU still on the SIM
+        /* v2 backfilled the fingerprint: the same PDU still in its SIM slot
          * (in lower case this time) is a duplicate, not a new message. */
         TestPart t;
         test_part(&t, MODEM_A, "+15555550123", 0, 0, 1, 1, "from v1");

@@ -79,6 +79,37 @@ static void test_store_part_received_single(void **state) {
         assert_int_equal(count_listed(f->s), 1);
 }
 
+/* Two real messages, same sender, text and second (TP-SCTS has a
+ * one-second resolution), in two slots: both kept.  The same slot read
+ * again, and a +CMT delivered twice (no slot: a retransmission), are
+ * duplicates. */
+static void test_store_part_received_same_pdu_two_slots_both_kept(void **state) {
+        Fixture *f = *state;
+        TestPart a, b;
+        StorePartOutcome o1, o2;
+
+        test_part(&a, MODEM_A, "+15555550123", 0, 0, 1, 1, "OK");
+        test_part(&b, MODEM_A, "+15555550123", 0, 0, 1, 1, "OK");
+        b.p.index = 2;
+        o1 = test_receive(f->s, &a.p);
+        o2 = test_receive(f->s, &b.p);
+        assert_int_equal(o1.result, STORE_PART_NEW_MESSAGE);
+        assert_int_equal(o2.result, STORE_PART_NEW_MESSAGE);
+        assert_true(o1.message_id != o2.message_id);
+        assert_int_equal(test_receive(f->s, &a.p).result, STORE_PART_DUPLICATE);
+        assert_int_equal(test_receive(f->s, &b.p).result, STORE_PART_DUPLICATE);
+        reopen(f);
+        assert_int_equal(test_receive(f->s, &b.p).result, STORE_PART_DUPLICATE); /* after a restart too */
+        assert_int_equal(count_listed(f->s), 2);
+
+        test_part(&a, MODEM_A, "+15555550123", 0, 0, 1, 1, "direct");
+        a.p.storage = NULL;
+        a.p.index = -1;
+        assert_int_equal(test_receive(f->s, &a.p).result, STORE_PART_NEW_MESSAGE);
+        assert_int_equal(test_receive(f->s, &a.p).result, STORE_PART_DUPLICATE);
+        assert_int_equal(count_listed(f->s), 3);
+}
+
 /* C02: parts 1,3,2 of ref 116 joined by sequence number. */
 static void test_store_part_received_c02_out_of_order(void **state) {
         Fixture *f = *state;
@@ -571,6 +602,7 @@ int main(void) {
                 T(test_store_part_received_reversed),
                 T(test_store_part_received_shuffled),
                 T(test_store_part_received_duplicate),
+                T(test_store_part_received_same_pdu_two_slots_both_kept),
                 T(test_store_part_received_conflict),
                 T(test_store_part_received_8bit_and_16bit_same_ref),
                 T(test_store_part_received_two_senders_same_ref),
