@@ -141,6 +141,54 @@ static void print_udev(const DoctorPort *p) {
                 printf("  warning:   not tagged ID_MM_DEVICE_IGNORE: ModemManager may use it too\n");
 }
 
+/* Profiles of db read from a file directly in dir. */
+static size_t profiles_from_dir(const ProfileDb *db, const char *dir) {
+        size_t n = 0, l = strlen(dir);
+
+        for (size_t i = 0; i < profile_db_count(db); i++) {
+                const char *path = profile_get_path(profile_db_get(db, i));
+                if (path && strncmp(path, dir, l) == 0 && path[l] == '/' && !strchr(path + l + 1, '/'))
+                        n++;
+        }
+        return n;
+}
+
+/* "profiles: N loaded from DIR, DIR": a build tree's doctor finds none
+ * (they are not installed yet), and "generic, because no profile claims
+ * it" alone did not say so. */
+static bool seen_before(const char *const *dirs, size_t d) {
+        for (size_t i = 0; i < d; i++)
+                if (streq(dirs[i], dirs[d]))
+                        return true;
+        return false;
+}
+
+static void print_profiles_summary(const ProfileDb *db, const char *const *dirs) {
+        size_t total = 0;
+
+        /* CALLSTACK_PROFILES_DIR may name a default directory again */
+        for (size_t d = 0; dirs[d]; d++)
+                if (!seen_before(dirs, d))
+                        total += profiles_from_dir(db, dirs[d]);
+        if (total > 0) {
+                const char *sep = "";
+                printf("profiles: %zu loaded from ", total);
+                for (size_t d = 0; dirs[d]; d++)
+                        if (!seen_before(dirs, d) && profiles_from_dir(db, dirs[d]) > 0) {
+                                printf("%s%s", sep, dirs[d]);
+                                sep = ", ";
+                        }
+                printf("\n");
+                return;
+        }
+        printf("profiles: 0 loaded (looked in ");
+        for (size_t d = 0; dirs[d]; d++)
+                if (!seen_before(dirs, d))
+                        printf("%s%s", d ? ", " : "", dirs[d]);
+        printf("), only the built-in generic; CALLSTACK_PROFILES_DIR=DIR adds a directory "
+               "(callstackd: --profiles-dir DIR)\n");
+}
+
 static ProfileDb *load_profiles(void) {
         const char *extra = getenv("CALLSTACK_PROFILES_DIR");
         const char *dirs[] = {extra ? extra : CALLSTACK_PROFILES_ETC_DIR,
@@ -150,6 +198,7 @@ static ProfileDb *load_profiles(void) {
 
         if (profile_db_load(dirs, &db) < 0)
                 return NULL;
+        print_profiles_summary(db, dirs);
         for (size_t i = 0; i < profile_db_error_count(db); i++)
                 printf("profile error: %s\n", profile_db_get_error(db, i));
         return db;

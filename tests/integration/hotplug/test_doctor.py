@@ -23,10 +23,10 @@ from test_hotplug_monitor import FTDI, SAFE, SIM7600, add  # noqa: E402
 CTL = os.path.join(umodem.BUILD, "src", "ctl", "callstackctl")
 
 
-def doctor(tb, *args, bus=None):
+def doctor(tb, *args, bus=None, profiles_dir=None):
     harness.require_programs(CTL)
     env = tb.env()
-    env["CALLSTACK_PROFILES_DIR"] = os.path.join(umodem.SRC, "profiles")
+    env["CALLSTACK_PROFILES_DIR"] = profiles_dir or os.path.join(umodem.SRC, "profiles")
     cmd = [CTL] + (["--bus-address", bus] if bus else []) + ["doctor"] + list(args)
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 0, (r.returncode, r.stdout, r.stderr)
@@ -45,6 +45,8 @@ def test_doctor_direct_probes_candidates_only():
         m = add(w.tb, SIM7600)
         f = add(w.tb, FTDI)
         out = doctor(w.tb, "--direct")
+        profiles = os.path.join(umodem.SRC, "profiles")
+        assert re.search(rf"^profiles: [1-9]\d* loaded from {re.escape(profiles)}$", out, re.M), out
         at = section(out, m.port(2).devnode)
         assert "usb:       1e0e:9001 interface 2" in at, at
         assert "ID_CALLSTACK_PORT_ROLE=at" in at, at
@@ -60,6 +62,27 @@ def test_doctor_direct_probes_candidates_only():
         sent = [c.strip().upper() for c in m.port(2).sim.at_log()]
         assert sent and all(c in SAFE for c in sent), sent
         assert not re.search(r"\d{14,}", out), "an identifier reached the output"
+    finally:
+        w.close(True)
+
+
+def test_doctor_direct_says_no_profiles_were_loaded():
+    """Run from a build tree (profiles not installed), doctor said only
+    'generic, because no profile claims it'."""
+    w = World()
+    try:
+        m = add(w.tb, SIM7600)
+        empty = os.path.join(w.h.tmp, "no-profiles")
+        os.makedirs(empty, exist_ok=True)
+        out = doctor(w.tb, "--direct", profiles_dir=empty)
+        line = next((l for l in out.splitlines() if l.startswith("profiles: ")), None)
+        assert line, out
+        if not line.startswith("profiles: 0 loaded"):
+            return  # profiles installed on this machine: nothing to check
+        assert f"(looked in {empty}, " in line, line
+        assert "CALLSTACK_PROFILES_DIR" in line and "--profiles-dir" in line, line
+        assert out.index(line) < out.index(m.port(2).devnode), out
+        assert "profile:   generic, because no profile claims it" in section(out, m.port(2).devnode), out
     finally:
         w.close(True)
 
