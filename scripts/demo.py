@@ -77,7 +77,7 @@ def main():
     try:
         # Signal quality polled every 2 s (default 30) so the tour needs no patience.
         with harness.Harness(sims=1, profiles=[args.profile], allowed=harness.ALL_ACTIONS,
-                             sim_args=[{"latency_ms": 10}],
+                             sim_args=[{"latency_ms": 10}], tmp_prefix="callstack-demo-",
                              daemon_args=["--signal-interval", "2",
                                           # the source tree's profiles: nothing is installed yet
                                           "--profiles-dir", os.path.join(TOP, "profiles")]) as h:
@@ -143,6 +143,8 @@ def main():
                       "s.connect(sys.argv[1]); s.sendall(sys.argv[2].encode()+b\"\\n\"); "
                       "print(s.recv(4096).decode(), end=\"\")' "
                       f"{ctl_sock} 'sms deliver +15555550142 \"Hello from the network\"'")
+                print("  ('unplug' there ends the modem for good in this demo: callstackd was given the")
+                print("   port with --port, which is not reopened after a hang-up; restart the demo)")
                 print("Ctrl-C stops everything.", flush=True)
                 try:
                     while h.daemon.proc.poll() is None:

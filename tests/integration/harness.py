@@ -583,7 +583,7 @@ class Harness:
 
     def __init__(self, sims=0, profiles=None, polkit="mock", allowed=(), daemon=True,
                  daemon_args=(), wait_modems=True, sim_args=None, bus_policies=(),
-                 include_polkit_conf=False, expect_exit=0):
+                 include_polkit_conf=False, expect_exit=0, tmp_prefix="callstack-test-"):
         self.n_sims = sims
         self.profiles = profiles or ["sim7600"] * sims
         self.polkit_mode = polkit
@@ -592,6 +592,7 @@ class Harness:
         self.daemon_args = list(daemon_args)
         self.wait_modems = wait_modems
         self.sim_args = sim_args or [{} for _ in range(sims)]
+        self.tmp_prefix = tmp_prefix
         self.bus_policies = list(bus_policies)
         self.include_polkit_conf = include_polkit_conf
         self.expect_exit = expect_exit
@@ -630,7 +631,7 @@ class Harness:
             require_programs(callstackd_path())
         if self.n_sims:
             require_programs(sim_path())
-        self.tmp = tempfile.mkdtemp(prefix="callstack-test-", dir="/tmp")
+        self.tmp = tempfile.mkdtemp(prefix=self.tmp_prefix, dir="/tmp")
         os.chmod(self.tmp, 0o755)  # uid 65534 must reach the bus socket
         policies = list(self.bus_policies)
         if self.polkit_mode == "mock":
