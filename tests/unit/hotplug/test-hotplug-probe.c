@@ -259,14 +259,16 @@ static void test_hotplug_probe_control_bytes_escaped_in_transcript_and_identity(
         const Reply r[] = {
                 {"AT", "\r\nOK\r\n"},
                 {"ATE0", "\r\nOK\r\n"},
-                {"AT+CGMI", "\r\n\x1b]0;owned\x07" "Evil\x1b[31m\\Corp\xff\rtail\x1b[0m\r\nOK\r\n"},
+                {"AT+CGMI", "\r\n\x1b]0;owned\x07"
+                            "Evil\x1b[31m\\Corp\xff\rtail\x1b[0m\r\nOK\r\n"},
                 {"AT+CGMM", "\r\nM\x01\x7f\x80 12345678\r\nOK\r\n"},
                 {"AT+CGMR", "\r\n+CME ERROR: \x1b[2J\r\n"},
         };
         _cleanup_(hotplug_probe_freep) HotplugProbe *p = run(r, ELEMENTSOF(r), HOTPLUG_PROBE_DEFAULT, NULL);
 
         assert_int_equal(hotplug_probe_get_result(p), HOTPLUG_PROBE_AT);
-        assert_string_equal(hotplug_probe_get_manufacturer(p), "\\x1b]0;owned\\x07Evil\\x1b[31m\\\\Corp\\xff");
+        assert_string_equal(hotplug_probe_get_manufacturer(p),
+                            "\\x1b]0;owned\\x07Evil\\x1b[31m\\\\Corp\\xff");
         assert_string_equal(hotplug_probe_get_model(p), "M\\x01\\x7f\\x80 12345678");
         assert_null(hotplug_probe_get_revision(p));
 
@@ -297,11 +299,12 @@ static void test_hotplug_probe_control_bytes_escaped_in_transcript_and_identity(
 /* Noise from /dev/urandom was read as "AT -> OK" when it held "ok" or
  * "oK": finals are the uppercase V.250 codes; blanks around them are fine. */
 static void test_hotplug_probe_final_is_uppercase_only(void **state) {
-        static const char *const not_final[] = {"\r\nok\r\n", "\r\nOk\r\n", "\r\noK\r\n",
-                                                "\r\nerror\r\n", "\r\n+cme error: 3\r\n"};
+        static const char *const not_final[] = {"\r\nok\r\n", "\r\nOk\r\n", "\r\noK\r\n", "\r\nerror\r\n",
+                                                "\r\n+cme error: 3\r\n"};
         for (size_t i = 0; i < ELEMENTSOF(not_final); i++) {
                 const Reply r[] = {{"AT", not_final[i]}};
-                _cleanup_(hotplug_probe_freep) HotplugProbe *p = run(r, ELEMENTSOF(r), HOTPLUG_PROBE_DEFAULT, NULL);
+                _cleanup_(hotplug_probe_freep) HotplugProbe *p =
+                        run(r, ELEMENTSOF(r), HOTPLUG_PROBE_DEFAULT, NULL);
                 assert_int_equal(hotplug_probe_get_result(p), HOTPLUG_PROBE_NOT_AT);
                 assert_true(startswith(hotplug_probe_get_transcript(p, 0), "AT -> timeout: "));
         }
@@ -333,7 +336,8 @@ static void test_hotplug_mask_serials_digit_groups_with_separators(void **state)
         char buf[128];
         assert_string_equal(hotplug_mask_serials("35-123456-000001-0", buf, sizeof(buf)), "[masked]");
         assert_string_equal(hotplug_mask_serials("35 123456 000001 0", buf, sizeof(buf)), "[masked]");
-        assert_string_equal(hotplug_mask_serials("x 35-123456 000001-0 y", buf, sizeof(buf)), "x [masked] y");
+        assert_string_equal(hotplug_mask_serials("x 35-123456 000001-0 y", buf, sizeof(buf)),
+                            "x [masked] y");
         assert_string_equal(hotplug_mask_serials("+49 170 1234567", buf, sizeof(buf)), "+[masked]");
         /* fewer than 8 digits, doubled or trailing separators: as before */
         assert_string_equal(hotplug_mask_serials("12-34 56", buf, sizeof(buf)), "12-34 56");
