@@ -99,7 +99,8 @@ const char *store_error_message(int error) {
         case -EACCES:
                 return "permission denied on the database or its directory";
         case -EPERM:
-                return "the database file is accessible to group or others and cannot be fixed (not ours)";
+                return "operation not permitted on the database file: it is immutable (lsattr shows 'i'), or "
+                       "accessible to group or others and owned by another user, so its mode cannot be fixed";
         case -ELOOP:
                 return "the database path is a symbolic link; refusing to follow it";
         case -ENOENT:
