@@ -104,8 +104,9 @@ const char *store_error_message(int error) {
         case -ELOOP:
                 return "the database path is a symbolic link; refusing to follow it";
         case -ENOENT:
-        case -ENOTDIR:
                 return "the state directory does not exist";
+        case -ENOTDIR:
+                return "the state directory is not a directory";
         case -EBADFD:
                 return "the database path is not a regular file";
         case -ENOSPC:

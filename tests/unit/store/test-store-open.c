@@ -102,6 +102,16 @@ static void test_store_open_missing_dir(void **state) {
         assert_int_equal(store_open("/nonexistent/callstack-test", &s), -ENOENT);
         assert_int_equal(store_open("", &s), -EINVAL);
         assert_null(s);
+        /* A regular file where the directory should be. */
+        char *dir = test_tmpdir(), *file = test_db_path(dir);
+        int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(store_open(file, &s), -ENOTDIR);
+        assert_null(s);
+        free(file);
+        test_rmdir(dir);
+        assert_string_equal(store_error_message(-ENOTDIR), "the state directory is not a directory");
 }
 
 static void write_file(const char *path, off_t off, const void *data, size_t n) {
