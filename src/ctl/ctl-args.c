@@ -240,6 +240,12 @@ int ctl_args_parse(int argc, char **argv, CtlArgs *ret, char *err, size_t err_si
 
         if (a.timeout_set && !verb_table[a.verb].takes_timeout)
                 return usage_error(err, err_size, "'%s' takes no --timeout", verb_table[a.verb].name);
+        if (a.json && a.verb == CTL_VERB_DOCTOR)
+                return usage_error(err, err_size,
+                                   "'doctor' has no --json output (a report for people; 'list --json' and "
+                                   "'show --json' are for programs)");
+        if (a.verb == CTL_VERB_SMS && n == 0)
+                return usage_error(err, err_size, "'sms' needs a subcommand: send, list, read, delete or watch");
         if (n < verb_table[a.verb].min_args)
                 return usage_error(err, err_size, "'%s' needs more arguments (try --help)",
                                    verb_table[a.verb].name);

@@ -112,6 +112,11 @@ static void test_ctl_args_parse_usage_errors(void **state) {
         assert_int_equal(parse(&a, "list", "--bogus", NULL), -EINVAL);
         assert_non_null(strstr(err, "--bogus"));
         assert_int_equal(parse(&a, "--bus-address", NULL), -EINVAL);
+        assert_int_equal(parse(&a, "--json", "doctor", NULL), -EINVAL);
+        assert_non_null(strstr(err, "'doctor' has no --json output"));
+        assert_int_equal(parse(&a, "sms", NULL), -EINVAL);
+        assert_non_null(strstr(err, "send, list, read, delete or watch"));
+        assert_int_equal(parse(&a, "doctor", "--direct", NULL), 0);
 }
 
 static void test_ctl_args_parse_help_and_version(void **state) {
