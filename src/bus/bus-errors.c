@@ -30,6 +30,7 @@ static const BusErrorEntry table[] = {
         { EBADMSG, BUS_ERROR_FAILED, "The modem sent an unexpected reply" },
         { EPROTO, BUS_ERROR_FAILED, "The modem sent an unexpected reply" },
         { ENOMEM, SD_BUS_ERROR_NO_MEMORY, "Out of memory" },
+        { ESHUTDOWN, BUS_ERROR_FAILED, "callstackd is stopping; try again once it is back" },
 };
 
 static const BusErrorEntry *lookup(int r) {

@@ -103,6 +103,11 @@ static void check_free(PolkitCheck *c) {
 BusPolkit *bus_polkit_free(BusPolkit *p) {
         if (!p)
                 return NULL;
+        /* Shutting down: calls still waiting for polkit get an answer
+         * rather than the bus's NoReply. */
+        for (PolkitCheck *c = p->checks; c; c = c->next)
+                for (PolkitWaiter *w = c->waiters; w; w = w->next)
+                        (void)bus_reply_errno(w->request, -ESHUTDOWN);
         while (p->checks)
                 check_free(p->checks);
         free(p);

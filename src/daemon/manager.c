@@ -154,6 +154,10 @@ int manager_connect(Manager *m, const char *bus_address) {
         r = sd_bus_attach_event(m->bus, m->event, SD_EVENT_PRIORITY_NORMAL);
         if (r < 0)
                 return log_error_errno(r, "cannot attach the bus to the event loop: %m");
+        /* sd-bus would close the connection when the loop exits, before
+         * manager_free() answers the calls still pending (at a modem, on
+         * polkit); it flushes and closes it itself. */
+        (void)sd_bus_set_close_on_exit(m->bus, false);
         r = bus_manager_register(m);
         if (r >= 0)
                 r = bus_sms_register(m);

@@ -89,6 +89,38 @@ def test_daemon_sigterm_exits_zero_within_a_second():
         h.daemon.returncode = 0
 
 
+def test_daemon_sigterm_answers_pending_calls():
+    # A call in flight at the modem and one parked on polkit both get an
+    # error reply when callstackd stops, not the bus's NoReply.
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        modem = h.modems()[0]
+        h.sims[0].clear_log()
+        h.sims[0].control("drop 1")  # the modem never answers the first command
+        results = {}
+
+        def done(conn, res, key):
+            try:
+                results[key] = conn.call_finish(res).unpack()[0]
+            except GLib.Error as e:
+                results[key] = (harness.dbus_error_name(e), e.message)
+
+        h.bus.conn.call(harness.BUS_NAME, modem, M, "Command", GLib.Variant("(su)", ("AT+CGMI", 20000)), None,
+                        Gio.DBusCallFlags.NONE, 30000, None, done, "at-modem")
+        harness.wait_until(lambda: "AT+CGMI" in h.sims[0].at_log(), 5, "the command to reach the modem")
+        h.polkit.set_delay(20)
+        h.bus.conn.call(harness.BUS_NAME, modem, M, "Command", GLib.Variant("(su)", ("AT+CGMM", 20000)), None,
+                        Gio.DBusCallFlags.NONE, 30000, None, done, "at-polkit")
+        harness.pump(0.5)  # the mock, sleeping on it, cannot be asked whether it got it
+        h.daemon.proc.send_signal(signal.SIGTERM)
+        harness.wait_until(lambda: len(results) == 2, 5, "answers to both pending calls")
+        assert results["at-modem"][0] == "org.callstack.Error.WrongState", results
+        assert results["at-polkit"][0] == "org.callstack.Error.Failed", results
+        assert "stopping" in results["at-polkit"][1], results
+        assert h.daemon.proc.wait(5 * harness.SLOW) == 0
+        h.daemon.stopped = True
+        h.daemon.returncode = 0
+
+
 def test_daemon_sigint_exits_zero():
     with harness.Harness(sims=1) as h:
         proc = h.daemon.proc
