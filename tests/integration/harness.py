@@ -540,14 +540,24 @@ class LineReader:
 class SignalRecorder:
     """Records every signal org.callstack sends on the harness's connection."""
 
-    def __init__(self, harness, sender=BUS_NAME):
+    def __init__(self, harness):
         self.h = harness
         self.signals = []
-        self._id = harness.bus.conn.signal_subscribe(
-            sender, None, None, None, None, Gio.DBusSignalFlags.NONE, self._on_signal)
+        # Not sender=BUS_NAME: GLib (2.74 with the CVE-2024-34397 fix) then
+        # looks up the name's owner asynchronously and drops what arrives
+        # before the answer -- a signal emitted right after subscribing was
+        # lost now and then.  callstackd's signals are told by their path.
+        conn = harness.bus.conn
+        self._id = conn.signal_subscribe(None, None, None, None, None, Gio.DBusSignalFlags.NONE,
+                                         self._on_signal)
+        # A round trip: the AddMatch sent before it is in force when it
+        # returns (the bus handles one connection's messages in order).
+        conn.call_sync("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "GetId",
+                       None, None, Gio.DBusCallFlags.NONE, 5000, None)
 
     def _on_signal(self, conn, sender, path, iface, member, params):
-        self.signals.append((path, iface, member, params.unpack()))
+        if path == "/org/callstack" or path.startswith("/org/callstack/"):
+            self.signals.append((path, iface, member, params.unpack()))
 
     def wait(self, predicate, timeout=5, what="a signal"):
         """Waits for a recorded (path, iface, member, args) matching predicate."""
