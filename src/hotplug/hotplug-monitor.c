@@ -110,6 +110,31 @@ static uint16_t attr_hex16(GUdevDevice *d, const char *name) {
         return (end == v || n > 0xffff) ? 0 : (uint16_t)n;
 }
 
+/* A udev flag: absent -> false; yes/no spellings as udev reads them; any
+ * other value -> if_unknown, with a warning (ID_CALLSTACK_IGNORE=maybe
+ * means "leave it alone" rather than "open it"). */
+static bool udev_flag(GUdevDevice *dev, const char *name, bool if_unknown) {
+        const char *v = g_udev_device_get_property(dev, name);
+        int r;
+
+        if (!v || !*v)
+                return false;
+        r = parse_boolean(v);
+        if (r >= 0)
+                return r > 0;
+        log_warning("hotplug: %s: %s has a value that is not a yes/no flag (use 1 or 0); taken as %s",
+                    g_udev_device_get_device_file(dev) ?: "?", name, if_unknown ? "1" : "0");
+        return if_unknown;
+}
+
+static bool udev_ignored(GUdevDevice *dev) {
+        return udev_flag(dev, "ID_CALLSTACK_IGNORE", true);
+}
+
+static bool udev_candidate(GUdevDevice *dev) {
+        return udev_flag(dev, "ID_CALLSTACK_CANDIDATE", false);
+}
+
 static Port *find_port(HotplugMonitor *m, const char *syspath, Group **ret_group) {
         GHashTableIter it;
         gpointer k, v;
@@ -150,8 +175,8 @@ static void group_finish_probe(Group *g) {
                 int rank;
                 if (p->probe)
                         commands += hotplug_probe_get_commands_sent(p->probe);
-                if (p->result != HOTPLUG_PROBE_AT)
-                        continue;
+                if (p->result != HOTPLUG_PROBE_AT || !p->probe)
+                        continue; /* no answer of this attempt (its identity is gone with the probe) */
                 /* udev said "at" > answered on a ppp/unknown port; then the
                  * lower interface number */
                 rank = (p->udev_role_set && p->udev_role == PROFILE_PORT_AT ? 200 : 100) -
@@ -415,6 +440,18 @@ static void group_remove_modem(Group *g, const char *why) {
         g->claimed = false;
         m->n_claimed--;
         log_info("hotplug: modem %04x:%04x gone (%s)", g->vid, g->pid, why);
+        /* The ports that stay are a new attempt's: their old answers (and
+         * freed probes) must not pick the AT port when a port comes back. */
+        g->failed = false;
+        g->probing = false;
+        free(g->at_port);
+        g->at_port = NULL;
+        for (guint i = 0; i < g->ports->len; i++) {
+                Port *p = g_ptr_array_index(g->ports, i);
+                port_stop_probe(p);
+                p->probed = false;
+                p->result = HOTPLUG_PROBE_RUNNING;
+        }
         if (m->cb.modem_removed)
                 m->cb.modem_removed(m, g->key, m->userdata);
 }
@@ -448,11 +485,11 @@ static void handle_tty_add(HotplugMonitor *m, GUdevDevice *dev) {
 
         if (!syspath || !devnode)
                 return;
-        if (g_udev_device_get_property_as_boolean(dev, "ID_CALLSTACK_IGNORE")) {
+        if (udev_ignored(dev)) {
                 log_debug("hotplug: %s: ID_CALLSTACK_IGNORE set, left alone", devnode);
                 return;
         }
-        if (!g_udev_device_get_property_as_boolean(dev, "ID_CALLSTACK_CANDIDATE")) {
+        if (!udev_candidate(dev)) {
                 log_debug("hotplug: %s: not tagged ID_CALLSTACK_CANDIDATE, left alone", devnode);
                 return;
         }
@@ -542,8 +579,7 @@ static void on_uevent(GUdevClient *client, const gchar *action, GUdevDevice *dev
                 /* the administrator may have retagged it (e.g. given it to
                  * ModemManager): drop it, then take it again if still ours */
                 if (find_port(m, syspath, NULL) &&
-                    (g_udev_device_get_property_as_boolean(dev, "ID_CALLSTACK_IGNORE") ||
-                     !g_udev_device_get_property_as_boolean(dev, "ID_CALLSTACK_CANDIDATE")))
+                    (udev_ignored(dev) || !udev_candidate(dev)))
                         handle_tty_remove(m, syspath);
                 else
                         handle_tty_add(m, dev);

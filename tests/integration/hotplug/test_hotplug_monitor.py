@@ -248,6 +248,56 @@ def test_admin_retags_claimed_modem_change_event(tb, tmp):
         t.stop()
 
 
+def test_at_port_given_back_after_its_sibling_answered(tb, tmp):
+    """The AT port (interface 2, slow) and the PPP port (3) both answer AT;
+    the administrator takes the AT port away (IGNORE=1, change) and gives
+    it back (IGNORE=0, change) while it no longer answers: the ports are
+    probed again and the PPP port, which answers, becomes the AT port.
+    (The monitor used to pick the PPP port from its first answer, whose
+    probe was freed: a NULL dereference that took callstackd down.)"""
+    spec = ("1e0e", "9001", [(0, "ff/ff/ff", "silent"), (1, "ff/00/00", "nmea"), (2, "ff/00/00", "sim"),
+                             (3, "ff/00/00", "sim"), (4, "ff/00/00", "silent")], "sim7600")
+    m = add(tb, spec)
+    at, ppp = m.port(2), m.port(3)
+    at.sim.control("delay 300")  # the PPP port's answer comes first
+    t = Tool(tb, tmp)
+    try:
+        ev = t.wait("added", 10)
+        assert ev["at"] == at.devnode, ev
+        tb.tb.set_property(at.sysfs, "ID_CALLSTACK_IGNORE", "1")
+        tb.tb.uevent(at.sysfs, "change")
+        t.wait("removed", 5)
+        at.sim.control("drop 1000")
+        n_ppp = len(ppp.sim.at_log())
+        tb.tb.set_property(at.sysfs, "ID_CALLSTACK_IGNORE", "0")
+        tb.tb.uevent(at.sysfs, "change")
+        ev = t.wait("added", 10)
+        assert ev["at"] == ppp.devnode, ev
+        assert len(ppp.sim.at_log()) > n_ppp, "the PPP port was not probed again"
+        assert t.proc.poll() is None
+        assert_safe_only(m)
+    finally:
+        t.stop()
+
+
+def test_ignore_flag_spelled_yes_is_honoured(tb, tmp):
+    """ID_CALLSTACK_IGNORE=yes (udev's own yes/no spellings) leaves the modem
+    alone like =1; an unknown value too, with a warning."""
+    for value in ("yes", "maybe"):
+        m = add(tb, EC25)
+        for p in m.ports:
+            tb.tb.set_property(p.sysfs, "ID_CALLSTACK_IGNORE", value)
+        t = Tool(tb, tmp)
+        try:
+            t.expect_quiet(1.0)
+            assert all(not p.sim or p.sim.at_log() == [] for p in m.ports), value
+            if value == "maybe":
+                assert "not a yes/no flag" in t.log(), t.log()[-2000:]
+        finally:
+            t.stop()
+        tb.remove_modem(m)
+
+
 def test_at_port_not_first_interface(tb, tmp):
     m = add(tb, TOBY_L4)
     t = Tool(tb, tmp)
