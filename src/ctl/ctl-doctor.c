@@ -47,9 +47,16 @@ static void port_done(DoctorPort *p) {
         free(p->role);
 }
 
+/* As callstackd reads them (src/hotplug): yes/no spellings; a value that
+ * is neither counts as set for ID_CALLSTACK_IGNORE only. */
 static bool prop_true(struct udev_device *d, const char *key) {
         const char *v = d ? udev_device_get_property_value(d, key) : NULL;
-        return v && (streq(v, "1") || streq(v, "true") || streq(v, "yes"));
+        int r;
+
+        if (!v || !*v)
+                return false;
+        r = parse_boolean(v);
+        return r >= 0 ? r > 0 : streq(key, "ID_CALLSTACK_IGNORE");
 }
 
 static uint16_t attr_hex(struct udev_device *d, const char *name) {

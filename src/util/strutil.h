@@ -33,6 +33,11 @@ char *strdup_trim(const char *s);
  * time depends only on the length of b). Returns true when equal. */
 bool memeq_consttime(const void *a, size_t alen, const void *b, size_t blen);
 
+/* "1", "yes", "y", "true", "t", "on" -> 1; "0", "no", "n", "false", "f",
+ * "off" -> 0 (case-insensitive, as udev and systemd read flags); anything
+ * else (NULL, empty included) -> -EINVAL. */
+int parse_boolean(const char *v);
+
 /* Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool utf8_is_valid(const char *s, size_t len);
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,20 @@ static void test_utf8_escape_invalid(void **state) {
         free(r);
 }
 
+static void test_parse_boolean(void **state) {
+        assert_int_equal(parse_boolean("1"), 1);
+        assert_int_equal(parse_boolean("yes"), 1);
+        assert_int_equal(parse_boolean("ON"), 1);
+        assert_int_equal(parse_boolean("True"), 1);
+        assert_int_equal(parse_boolean("0"), 0);
+        assert_int_equal(parse_boolean("off"), 0);
+        assert_int_equal(parse_boolean("No"), 0);
+        assert_int_equal(parse_boolean("maybe"), -EINVAL);
+        assert_int_equal(parse_boolean(""), -EINVAL);
+        assert_int_equal(parse_boolean(NULL), -EINVAL);
+        assert_int_equal(parse_boolean("yes "), -EINVAL);
+}
+
 static void test_memeq_consttime(void **state) {
         assert_true(memeq_consttime("key", 3, "key", 3));
         assert_false(memeq_consttime("key", 3, "kez", 3));
@@ -168,6 +183,7 @@ int main(void) {
                 cmocka_unit_test(test_safe_atoi_rejects_junk),
                 cmocka_unit_test(test_utf8_is_valid_cases),
                 cmocka_unit_test(test_utf8_escape_invalid),
+                cmocka_unit_test(test_parse_boolean),
                 cmocka_unit_test(test_memeq_consttime),
                 cmocka_unit_test(test_fake_clock_advances),
                 cmocka_unit_test(test_log_level_parse),
