@@ -65,7 +65,8 @@ static int run(DaemonArgs *args) {
 
         if (!args->state_dir && !(args->state_dir = state_dir_default()))
                 return log_error_errno(-ENOMEM, "out of memory");
-        r = mkdir_p(args->state_dir, 0750);
+        /* 0700 like the unit's StateDirectoryMode: it holds messages. */
+        r = mkdir_p(args->state_dir, 0700);
         if (r < 0)
                 return log_error_errno(r, "--state-dir: cannot create %s: %m", args->state_dir);
 

@@ -197,6 +197,7 @@ def test_daemon_state_dir_created():
                             "--state-dir", os.path.join(h.tmp, "a", "b")],
                            capture_output=True, text=True, timeout=10, env=dict(os.environ, **env))
         assert os.path.isdir(os.path.join(h.tmp, "a", "b")), r.stderr
+        assert os.stat(os.path.join(h.tmp, "a", "b")).st_mode & 0o777 == 0o700  # it holds messages
         assert r.returncode == 1 and "bus" in r.stderr, r
         r = subprocess.run([harness.callstackd_path(), "--bus-address", "unix:path=/nonexistent"],
                            capture_output=True, text=True, timeout=10, env=dict(os.environ, **env))
