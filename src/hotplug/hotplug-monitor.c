@@ -209,6 +209,10 @@ static void group_finish_probe(Group *g) {
                 ProfilePortRole role;
                 if (p == primary)
                         role = PROFILE_PORT_AT;
+                else if (p->udev_role_set && p->udev_role == PROFILE_PORT_AT &&
+                         (p->result == HOTPLUG_PROBE_SILENT || p->result == HOTPLUG_PROBE_NOT_AT ||
+                          p->result == HOTPLUG_PROBE_GONE))
+                        role = PROFILE_PORT_UNKNOWN; /* udev says "at" but it did not answer AT */
                 else if (p->udev_role_set)
                         role = p->udev_role;
                 else if (p->ifnum >= 0 &&

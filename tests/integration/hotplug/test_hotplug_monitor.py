@@ -273,6 +273,7 @@ def test_at_port_given_back_after_its_sibling_answered(tb, tmp):
         tb.tb.uevent(at.sysfs, "change")
         ev = t.wait("added", 10)
         assert ev["at"] == ppp.devnode, ev
+        assert roles(ev)[ppp.devnode] == "at" and roles(ev)[at.devnode] == "unknown", ev  # it did not answer
         assert len(ppp.sim.at_log()) > n_ppp, "the PPP port was not probed again"
         assert t.proc.poll() is None
         assert_safe_only(m)
