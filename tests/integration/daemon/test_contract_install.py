@@ -68,7 +68,11 @@ def test_install_tree_has_every_piece():
         assert re.search(r"^ExecStart=" + re.escape(os.path.join(opts["prefix"], opts["bindir"], "callstackd")) + "$",
                          text, re.M), text
         service = open(os.path.join(share, "dbus-1/system-services/org.callstack.service")).read()
-        assert "SystemdService=callstackd.service" in service and "Name=org.callstack" in service
+        assert re.search(r"^Name=org\.callstack$", service, re.M), service
+        # Activation goes through the unit's alias, which only an enabled
+        # unit has: `systemctl disable` turns bus activation off too.
+        assert re.search(r"^SystemdService=dbus-org\.callstack\.service$", service, re.M), service
+        assert re.search(r"^Alias=dbus-org\.callstack\.service$", text, re.M), text
     finally:
         shutil.rmtree(dest, ignore_errors=True)
 
