@@ -182,10 +182,11 @@ static void on_command_done(int error, const char *response, void *userdata) {
         int r = error;
 
         if (r >= 0) {
-                /* A D-Bus string must be UTF-8; modems print Latin-1 and
-                 * garbage too.  Without this sd-bus refuses the reply and the
-                 * caller waits for its own timeout. */
-                text = utf8_escape_invalid(response);
+                /* A D-Bus string must be UTF-8 (without noncharacters);
+                 * modems print Latin-1, escapes and garbage too.  Without
+                 * this sd-bus refuses the reply and the caller waits for its
+                 * own timeout; callstackctl prints it to a terminal. */
+                text = text_escape(response);
                 r = text ? sd_bus_reply_method_return(msg, "s", text) : -ENOMEM;
         }
         if (r < 0)

@@ -162,6 +162,8 @@ static int utf16be_append(Buf *b, const uint8_t *in, size_t size) {
                                 cp = 0xFFFD;
                 } else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0)
                         cp = 0xFFFD;
+                if (unichar_is_noncharacter(cp))
+                        cp = 0xFFFD; /* sd-bus refuses it: the text could not be read */
                 char tmp[4];
                 int r = buf_append(b, tmp, utf8_put(cp, tmp));
                 if (r < 0)

@@ -70,6 +70,11 @@ int sms_ucs2_to_utf8(const uint8_t *in, size_t len, char *out, size_t size, size
                         else
                                 cp = u;
                 }
+                /* U+0000 would end the text early; noncharacters cannot be
+                 * carried in a D-Bus string: the text could not be read.
+                 * Shown as U+FFFD like invalid UTF-16. */
+                if (cp == 0 || (cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF))
+                        cp = 0xFFFD;
                 if (o + sms_utf8_len(cp) + 1 > size)
                         return -ENOBUFS;
                 o += sms_utf8_put(out + o, cp);

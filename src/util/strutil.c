@@ -144,6 +144,8 @@ static size_t utf8_sequence_len(const unsigned char *p, const unsigned char *end
                 return 0; /* overlong */
         if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
                 return 0;
+        if (unichar_is_noncharacter(cp))
+                return 0; /* sd-bus refuses these in a string */
         return n + 1;
 }
 
@@ -174,25 +176,32 @@ bool utf8_is_valid(const char *s, size_t len) {
         return true;
 }
 
-char *utf8_escape_invalid(const char *s) {
+char *text_escape(const char *s) {
         const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
         char *r, *o;
 
-        /* Worst case every byte becomes "\xHH". */
+        /* Worst case every byte becomes "\\xHH". */
         r = malloc((size_t)(end - p) * 4 + 1);
         if (!r)
                 return NULL;
         o = r;
         while (p < end) {
                 size_t n = utf8_sequence_len(p, end);
-                if (n == 0) {
+
+                if (*p == '\\') {
+                        *o++ = '\\';
+                        *o++ = '\\';
+                        p++;
+                } else if (*p == '\n' || (*p >= 0x20 && *p < 0x7f)) {
+                        *o++ = (char)*p++;
+                } else if (n >= 2 && !(n == 2 && p[0] == 0xC2 && p[1] < 0xA0)) {
+                        memcpy(o, p, n); /* a character, not a C1 control */
+                        o += n;
+                        p += n;
+                } else {
                         o += sprintf(o, "\\x%02X", *p);
                         p++;
-                        continue;
                 }
-                memcpy(o, p, n);
-                o += n;
-                p += n;
         }
         *o = '\0';
         return r;

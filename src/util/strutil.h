@@ -41,7 +41,16 @@ int parse_boolean(const char *v);
 /* Validates UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool utf8_is_valid(const char *s, size_t len);
 
-/* A copy of s (NUL-terminated) where each byte that does not belong to a
- * valid UTF-8 sequence is written "\xHH" (e.g. a Latin-1 0xF3 from a
- * modem); valid text is copied unchanged.  NULL on allocation failure. */
-char *utf8_escape_invalid(const char *s);
+/* Unicode noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF): valid UTF-8
+ * that D-Bus (sd-bus) refuses in a string. */
+static inline bool unichar_is_noncharacter(uint32_t cp) {
+        return (cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF);
+}
+
+/* Text from a modem made safe for a D-Bus string and a terminal: printable
+ * ASCII, newlines and UTF-8 characters (not C1 controls, not
+ * noncharacters) are kept; a backslash becomes "\\\\"; every other byte
+ * (controls, ESC, DEL, bytes that are not UTF-8, e.g. a Latin-1 0xF3)
+ * becomes "\\xHH", so the result is unambiguous.  NULL on allocation
+ * failure. */
+char *text_escape(const char *s);

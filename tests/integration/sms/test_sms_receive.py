@@ -176,6 +176,22 @@ def test_receive_storage_named_in_indication_me():
         assert storage_count(sim) == 0
 
 
+def test_receive_ucs2_noncharacter_and_nul_readable():
+    # U+FFFE (a noncharacter sd-bus refuses) and U+0000 in a UCS-2 text, in
+    # one part and split over two: the message used to be stored but every
+    # Read() failed.  Shown as U+FFFD.
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        sim = h.sims[0]
+        rec = h.record_signals()
+        # SMS-DELIVER, UCS2 (DCS 08): "A" U+FFFE "B" U+0000 "C"
+        sim.control("sms inject-pdu 07915155550501F0040B915155550521F300084230510103004"
+                    "00A0041FFFE004200000043")
+        paths = wait_incoming(rec, 1)
+        number, text, details = read(h, paths[0])
+        assert text == "A\ufffdB\ufffdC", repr(text)
+        assert storage_count(sim) == 0
+
+
 def test_receive_undecodable_part_kept_raw_and_flagged():
     with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
         sim = h.sims[0]

@@ -163,6 +163,11 @@ static void test_reassembly_utf16be_to_utf8_edge_cases(void **state) {
         assert_int_equal(reassembly_utf16be_to_utf8(pair, sizeof pair, &t), 0);
         assert_string_equal(t, "\xF0\x9F\x98\x80");
         free(t);
+        /* Noncharacters U+FFFE, U+FDD0, U+10FFFF (a pair): sd-bus refuses them. */
+        static const uint8_t nonchar[] = {0xFF, 0xFE, 0x00, 0x41, 0xFD, 0xD0, 0xDB, 0xFF, 0xDF, 0xFF};
+        assert_int_equal(reassembly_utf16be_to_utf8(nonchar, sizeof nonchar, &t), 0);
+        assert_string_equal(t, "\xEF\xBF\xBD" "A" "\xEF\xBF\xBD" "\xEF\xBF\xBD");
+        free(t);
 }
 
 static ReassemblyPart part(uint16_t ref, uint8_t bits, uint8_t total, uint8_t seq, const char *text) {

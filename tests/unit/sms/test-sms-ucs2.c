@@ -11,12 +11,12 @@
 #include "sms/sms-ucs2.h"
 
 static void test_sms_ucs2_roundtrip_bmp_and_astral(void **state) {
-        const char *text = "Aé€日😀\U0010FFFF";
+        const char *text = "Aé€日😀\U0010FFFD";
         uint8_t be[64];
         char out[64];
         size_t n, len, units;
         static const uint8_t want[] = {0x00, 0x41, 0x00, 0xE9, 0x20, 0xAC, 0x65, 0xE5, 0xD8, 0x3D,
-                                       0xDE, 0x00, 0xDB, 0xFF, 0xDF, 0xFF};
+                                       0xDE, 0x00, 0xDB, 0xFF, 0xDF, 0xFD};
 
         assert_int_equal(sms_ucs2_count(text, strlen(text), &units), 0);
         assert_int_equal(units, 8);
@@ -50,10 +50,16 @@ static void test_sms_ucs2_to_utf8_replaces_broken_utf16(void **state) {
         assert_int_equal(sms_ucs2_to_utf8(lone, 4, out, 7, &len), 0);
         assert_int_equal(len, 6);
         assert_int_equal(sms_ucs2_to_utf8(lone, 4, out, 6, &len), -ENOBUFS);
-        /* U+0000 is kept; the length says so. */
+        /* U+0000 would end the C string (and cannot go over D-Bus): U+FFFD,
+         * never a silently shortened text. */
         assert_int_equal(sms_ucs2_to_utf8((const uint8_t *)"\x00\x00\x00\x42", 4, out, sizeof(out), &len), 0);
-        assert_int_equal(len, 2);
-        assert_memory_equal(out, "\0B", 2);
+        assert_string_equal(out, "\uFFFDB");
+        assert_int_equal(len, strlen(out));
+        /* Noncharacters (U+FFFE, U+FFFF, U+FDD0, U+1FFFE): sd-bus refuses
+         * them, the message could not be read: U+FFFD too. */
+        static const uint8_t nonchar[] = {0xFF, 0xFE, 0x00, 0x41, 0xFF, 0xFF, 0xFD, 0xD0, 0xD8, 0x3F, 0xDF, 0xFE};
+        assert_int_equal(sms_ucs2_to_utf8(nonchar, sizeof(nonchar), out, sizeof(out), &len), 0);
+        assert_string_equal(out, "\uFFFDA\uFFFD\uFFFD\uFFFD");
 }
 
 static void test_sms_ucs2_every_code_point_roundtrips(void **state) {
@@ -61,8 +67,8 @@ static void test_sms_ucs2_every_code_point_roundtrips(void **state) {
         uint8_t be[8];
         for (uint32_t cp = 1; cp <= 0x10FFFF; cp += (cp < 0x3000 ? 1 : 97)) {
                 size_t l, n, len;
-                if (cp >= 0xD800 && cp <= 0xDFFF)
-                        continue;
+                if ((cp >= 0xD800 && cp <= 0xDFFF) || (cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF))
+                        continue; /* noncharacters decode to U+FFFD (above) */
                 if (cp < 0x80) {
                         in[0] = (char)cp;
                         l = 1;

@@ -76,28 +76,39 @@ static void test_utf8_is_valid_cases(void **state) {
         assert_false(utf8_is_valid("\xc0\xaf", 2));       /* overlong */
         assert_false(utf8_is_valid("\xed\xa0\x80", 3));   /* surrogate */
         assert_false(utf8_is_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+        assert_false(utf8_is_valid("\xef\xbf\xbe", 3));  /* U+FFFE, a noncharacter */
+        assert_false(utf8_is_valid("\xef\xb7\x90", 3));  /* U+FDD0 */
+        assert_false(utf8_is_valid("\xf4\x8f\xbf\xbf", 4)); /* U+10FFFF */
+        assert_true(utf8_is_valid("\xef\xbf\xbd", 3));   /* U+FFFD */
         assert_true(utf8_is_valid("", 0));
 }
 
-static void test_utf8_escape_invalid(void **state) {
+static void test_text_escape(void **state) {
         char *r;
 
         /* A Latin-1 operator name as some modems print it. */
-        r = utf8_escape_invalid("+COPS: 0,0,\"Telef\xf3nica\",7");
+        r = text_escape("+COPS: 0,0,\"Telef\xf3nica\",7");
         assert_non_null(r);
         assert_string_equal(r, "+COPS: 0,0,\"Telef\\xF3nica\",7");
         assert_true(utf8_is_valid(r, strlen(r)));
         free(r);
-        /* Valid multi-byte text untouched; a truncated sequence, an overlong
-         * and a surrogate escaped byte by byte. */
-        r = utf8_escape_invalid("h\xc3\xa9 \xf0\x9f\x98\x80 \xc3");
-        assert_string_equal(r, "h\xc3\xa9 \xf0\x9f\x98\x80 \\xC3");
+        /* Valid UTF-8 characters and newlines kept; a truncated sequence,
+         * an overlong and a surrogate escaped byte by byte. */
+        r = text_escape("h\xc3\xa9 \xf0\x9f\x98\x80\n\xc3");
+        assert_string_equal(r, "h\xc3\xa9 \xf0\x9f\x98\x80\n\\xC3");
         free(r);
-        r = utf8_escape_invalid("\xc0\xaf\xed\xa0\x80\xff");
+        r = text_escape("\xc0\xaf\xed\xa0\x80\xff");
         assert_string_equal(r, "\\xC0\\xAF\\xED\\xA0\\x80\\xFF");
         assert_true(utf8_is_valid(r, strlen(r)));
         free(r);
-        r = utf8_escape_invalid("");
+        /* Noncharacters (sd-bus refuses them), C1 and C0 controls, ESC, DEL:
+         * escaped; a backslash doubled so "\x41" from the modem stays
+         * distinguishable from an escaped byte. */
+        r = text_escape("A\xef\xbf\xbe" "B\xef\xb7\x90" "C\xc2\x85" "D\x1b[31mE\x7f\t\\x41");
+        assert_string_equal(r, "A\\xEF\\xBF\\xBEB\\xEF\\xB7\\x90C\\xC2\\x85D\\x1B[31mE\\x7F\\x09\\\\x41");
+        assert_true(utf8_is_valid(r, strlen(r)));
+        free(r);
+        r = text_escape("");
         assert_string_equal(r, "");
         free(r);
 }
@@ -182,7 +193,7 @@ int main(void) {
                 cmocka_unit_test(test_hex_roundtrip_and_errors),
                 cmocka_unit_test(test_safe_atoi_rejects_junk),
                 cmocka_unit_test(test_utf8_is_valid_cases),
-                cmocka_unit_test(test_utf8_escape_invalid),
+                cmocka_unit_test(test_text_escape),
                 cmocka_unit_test(test_parse_boolean),
                 cmocka_unit_test(test_memeq_consttime),
                 cmocka_unit_test(test_fake_clock_advances),
