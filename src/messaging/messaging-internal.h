@@ -55,6 +55,15 @@ struct Messaging {
         char cur_mem[4];  /* read memory as last set by us, "" unknown */
         unsigned sweeps_queued;
         bool sweep_again; /* a sweep or read failed (lost reply, busy): sweep on the next tick */
+        bool send_stalled; /* the store could not record "sending": the send at the head waits for the next tick */
+        /* Parts the modem took (+CMGS: <mr>) whose record the store refused
+         * (disk full): written again on each tick until it takes them. */
+        struct PendingSent {
+                int64_t sms_id;
+                unsigned seq;
+                uint8_t mr;
+        } *pending_sent;
+        size_t n_pending_sent;
 
         void (*mem_next)(Messaging *m, Job *j); /* after the AT+CPMS in flight */
         AtSeqStep setup[3];
@@ -73,6 +82,11 @@ int64_t messaging_at(Messaging *m, const char *cmd, const char *const *prefixes,
                      const char *payload, uint64_t timeout, AtResponseFunc cb);
 /* Switches the read memory to j->mem if needed, then calls next. */
 void messaging_select_mem(Messaging *m, Job *j, void (*next)(Messaging *m, Job *j));
+
+/* messaging-send.c */
+/* On a tick: retries what the store refused while sending; returns the
+ * number of records written, or 0. */
+int messaging_send_retry(Messaging *m);
 
 /* messaging-receive.c */
 void messaging_read_run(Messaging *m, Job *j);

@@ -68,6 +68,39 @@ static const char *failure_reason(const AtResponse *resp) {
 
 static void send_part(Messaging *m, Job *j);
 
+static void pending_sent_add(Messaging *m, int64_t id, unsigned seq, uint8_t mr) {
+        struct PendingSent *p = realloc(m->pending_sent, (m->n_pending_sent + 1) * sizeof(*p));
+
+        if (!p) {
+                log_error("SMS %lld: out of memory; part %u stays recorded as unsent", (long long)id, seq);
+                return;
+        }
+        m->pending_sent = p;
+        p[m->n_pending_sent++] = (struct PendingSent){ .sms_id = id, .seq = seq, .mr = mr };
+}
+
+int messaging_send_retry(Messaging *m) {
+        size_t kept = 0;
+        int written = 0;
+
+        for (size_t i = 0; i < m->n_pending_sent; i++) {
+                struct PendingSent p = m->pending_sent[i];
+                int r = store_sms_part_sent(m->store, p.sms_id, p.seq, p.mr);
+                if (r >= 0 || r == -ENOENT) {
+                        if (r >= 0) {
+                                log_info("SMS %lld: part %u recorded as sent", (long long)p.sms_id, p.seq);
+                                if (!m->freeing)
+                                        notify(m, p.sms_id);
+                                written++;
+                        }
+                        continue;
+                }
+                m->pending_sent[kept++] = p;
+        }
+        m->n_pending_sent = kept;
+        return written;
+}
+
 static void on_cmgs(AtChat *chat, const AtResponse *resp, void *userdata) {
         Messaging *m = userdata;
         Job *j = m->head;
@@ -93,8 +126,13 @@ static void on_cmgs(AtChat *chat, const AtResponse *resp, void *userdata) {
                 return;
         }
         r = store_sms_part_sent(m->store, j->sms_id, (unsigned)j->part + 1, (uint8_t)mr);
-        if (r < 0)
-                log_error_errno(r, "SMS %lld: cannot record part %zu as sent: %m", (long long)j->sms_id, j->part + 1);
+        if (r < 0) {
+                /* The modem took it: the record must follow, or the message
+                 * stays "sending" (and "interrupted" after a restart). */
+                log_error_errno(r, "SMS %lld: cannot record part %zu as sent (retried on the next tick): %m",
+                                (long long)j->sms_id, j->part + 1);
+                pending_sent_add(m, j->sms_id, (unsigned)j->part + 1, (uint8_t)mr);
+        }
         j->part++;
         notify(m, j->sms_id);
         if (j->part >= (j->submit ? j->submit->n_parts : 1)) {
@@ -134,9 +172,17 @@ static void send_part(Messaging *m, Job *j) {
 
 void messaging_send_run(Messaging *m, Job *j) {
         int r = store_sms_set_state(m->store, j->sms_id, STORE_SMS_SENDING, NULL);
+        if (r == -ENOENT) {
+                messaging_job_done(m); /* deleted meanwhile */
+                return;
+        }
         if (r < 0) {
-                log_error_errno(r, "SMS %lld: cannot record the sending state: %m", (long long)j->sms_id);
-                messaging_job_done(m);
+                /* Not sent while the store cannot follow (disk full): the
+                 * queue waits, the next tick tries again. */
+                log_error_errno(r, "SMS %lld: cannot record the sending state; sending again on the next tick: %m",
+                                (long long)j->sms_id);
+                m->running = false;
+                m->send_stalled = true;
                 return;
         }
         notify(m, j->sms_id);

@@ -132,7 +132,7 @@ static int on_kick(sd_event_source *s, void *userdata) {
 }
 
 static void schedule(Messaging *m) {
-        if (m->freeing || m->running || !m->head || !m->setup_done)
+        if (m->freeing || m->running || !m->head || !m->setup_done || m->send_stalled)
                 return;
         if (m->kick && sd_event_source_set_enabled(m->kick, SD_EVENT_ONESHOT) >= 0)
                 return;
@@ -341,11 +341,20 @@ int messaging_retry_sweep(Messaging *m) {
         return r < 0 ? r : 1;
 }
 
+void messaging_tick(Messaging *m) {
+        (void)messaging_send_retry(m);
+        if (m->send_stalled) {
+                m->send_stalled = false;
+                schedule(m);
+        }
+        (void)messaging_retry_sweep(m);
+        (void)messaging_expire_groups(m);
+}
+
 static int on_expire_timer(sd_event_source *s, uint64_t usec, void *userdata) {
         Messaging *m = userdata;
 
-        (void)messaging_retry_sweep(m);
-        (void)messaging_expire_groups(m);
+        messaging_tick(m);
         (void)sd_event_source_set_time_relative(s, expire_interval(m));
         (void)sd_event_source_set_enabled(s, SD_EVENT_ON);
         return 0;
@@ -441,6 +450,8 @@ Messaging *messaging_free(Messaging *m) {
                         messaging_send_fail(m, j, "modem-gone");
                 messaging_job_free(j);
         }
+        (void)messaging_send_retry(m); /* a last try */
+        free(m->pending_sent);
         sd_event_source_disable_unref(m->kick);
         sd_event_source_disable_unref(m->expire_timer);
         sd_event_unref(m->event);

@@ -111,6 +111,12 @@ int messaging_retry_sweep(Messaging *m);
 /* Publishes expired pending groups now (also run by the timer). */
 int messaging_expire_groups(Messaging *m);
 
+/* What the timer does on each tick (every --sms-group-max-age / 4, at most
+ * a minute): writes the sent-part records the store refused, resumes a
+ * send that waited for the store, sweeps again after a failure, expires
+ * pending groups. */
+void messaging_tick(Messaging *m);
+
 const char *messaging_get_modem_key(Messaging *m);
 /* Jobs queued or running (tests). */
 size_t messaging_pending_jobs(Messaging *m);

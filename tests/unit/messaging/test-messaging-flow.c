@@ -268,6 +268,50 @@ static void test_messaging_store_failure_on_read_sweeps_again(void **state) {
         assert_int_equal(messaging_retry_sweep(f->m), 0);
 }
 
+/* The store refuses writes while a message is being sent (disk full; here
+ * another process holds the write lock): the part the modem took is
+ * recorded on the next tick, and the message queued behind it waits for
+ * the store instead of being dropped, then goes out. */
+static void test_messaging_store_failure_while_sending_resumes(void **state) {
+        Fx *f = *state;
+        MessagingSendOptions o = MESSAGING_SEND_OPTIONS_INIT;
+        const char *reason = NULL;
+        int64_t a = 0, b = 0;
+        StoreSms *s = NULL;
+        char path[128];
+        sqlite3 *db = NULL;
+
+        start_empty(f);
+        assert_int_equal(messaging_send(f->m, "+15555550150", "hello", &o, &a, &reason), 0);
+        expect(f, "AT+CMGS=18");
+        feed(f, "\r\n> ");
+        expect_raw(f, "0001000B915155550551F0000005E8329BFD06\x1a");
+        assert_int_equal(messaging_send(f->m, "+15555550150", "hello", &o, &b, &reason), 0);
+
+        snprintf(path, sizeof(path), "%s/" STORE_DB_NAME, f->dir);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+        feed(f, "\r\n+CMGS: 7\r\n\r\nOK\r\n"); /* two busy timeouts: the record, then "sending" */
+        expect_nothing(f); /* b is not sent while the store cannot follow */
+        assert_int_equal(messaging_pending_jobs(f->m), 1);
+        assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        messaging_tick(f->m);
+        assert_int_equal(store_sms_get(f->store, a, &s), 0);
+        assert_int_equal(s->state, STORE_SMS_SENT);
+        store_sms_free(s);
+        expect(f, "AT+CMGS=18");
+        feed(f, "\r\n> ");
+        expect_raw(f, "0001000B915155550551F0000005E8329BFD06\x1a");
+        feed(f, "\r\n+CMGS: 8\r\n\r\nOK\r\n");
+        expect_nothing(f);
+        assert_int_equal(store_sms_get(f->store, b, &s), 0);
+        assert_int_equal(s->state, STORE_SMS_SENT);
+        store_sms_free(s);
+        assert_int_equal(messaging_pending_jobs(f->m), 0);
+}
+
 static void test_messaging_cmti_burst_queued_and_memory_switched(void **state) {
         Fx *f = *state;
 
@@ -499,6 +543,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_messaging_start_sweep_stores_then_deletes, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_failed_sweep_is_retried, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_store_failure_on_read_sweeps_again, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_store_failure_while_sending_resumes, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_cmti_burst_queued_and_memory_switched, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_send_prompt_pdu_mr_and_report, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_send_cms_error_is_failed_with_reason, setup, teardown),
