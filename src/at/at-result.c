@@ -451,16 +451,22 @@ int at_parse_cops(const char *line, AtCops *ret) {
                         return -EBADMSG;
                 if (f->n < 3)
                         return -EBADMSG; /* a format without an operator */
-                if (strlen(f->v[2]) >= sizeof(c.oper))
-                        return -ENOBUFS;
-                /* <oper> is a string (quoted); printable ASCII only, as the
-                 * name becomes a D-Bus string. */
+                /* <oper> is a string (quoted), without control characters.
+                 * It becomes a D-Bus string: a name in UTF-8 is kept, bytes
+                 * that are not (Latin-1 from many modems: "Telef\xF3nica")
+                 * are written \xHH rather than the name being refused and
+                 * the old operator kept. */
                 if (f->v[2][0] == '\0' || !f->quoted[2])
                         return -EBADMSG;
                 for (const char *p = f->v[2]; *p; p++)
-                        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+                        if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
                                 return -EBADMSG;
-                strcpy(c.oper, f->v[2]);
+                _cleanup_free_ char *name = text_escape(f->v[2]);
+                if (!name)
+                        return -ENOMEM;
+                if (strlen(name) >= sizeof(c.oper))
+                        return -ENOBUFS;
+                strcpy(c.oper, name);
                 if (c.format == 2)
                         for (const char *p = c.oper; *p; p++)
                                 if (!isdigit((unsigned char)*p))

@@ -161,7 +161,7 @@ int sms_text_decode_string(SmsCharset cs, const char *s, size_t len, char *out, 
                 return sms_gsm7_to_utf8((const uint8_t *)s, len, out, size, ret_len);
         case SMS_CHARSET_8859_1:
                 for (size_t i = 0; i < len; i++) {
-                        uint32_t cp = (uint8_t)s[i];
+                        uint32_t cp = (uint8_t)s[i] ? (uint8_t)s[i] : 0xFFFD; /* NUL would end the text */
                         if (o + sms_utf8_len(cp) + 1 > size)
                                 return -ENOBUFS;
                         o += sms_utf8_put(out + o, cp);

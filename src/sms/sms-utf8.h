@@ -1,6 +1,8 @@
 /* Strict UTF-8 reading and writing for the SMS codecs (RFC 3629: no
  * overlong forms, no surrogates, nothing above U+10FFFF).  Header-only so
- * the hot loops inline it. */
+ * the hot loops inline it.  A text to send may not hold U+0000 or a
+ * Unicode noncharacter either: the recipient's copy would not come back
+ * the same (the decoder shows both as U+FFFD, D-Bus refuses them). */
 #pragma once
 
 #include <errno.h>
@@ -16,6 +18,8 @@ static inline int32_t sms_utf8_next(const char *s, size_t len, size_t *i) {
         size_t n;
 
         if (c < 0x80) {
+                if (c == 0)
+                        return -EINVAL;
                 *i += 1;
                 return (int32_t)c;
         }
@@ -40,6 +44,8 @@ static inline int32_t sms_utf8_next(const char *s, size_t len, size_t *i) {
         if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
             (cp >= 0xD800 && cp <= 0xDFFF))
                 return -EINVAL;
+        if ((cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF))
+                return -EINVAL; /* noncharacter */
         *i += n;
         return (int32_t)cp;
 }

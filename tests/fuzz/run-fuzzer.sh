@@ -9,5 +9,5 @@ secs=${CALLSTACK_FUZZ_SECONDS:-30}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null || true
-exec "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+exec "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -error_exitcode=1 -timeout_exitcode=1 \
         -artifact_prefix="$(dirname "$exe")/crash-$(basename "$exe")-" -print_final_stats=1 "$work"

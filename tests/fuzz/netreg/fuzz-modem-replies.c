@@ -11,6 +11,7 @@
 
 #include "modem/modem-identity.h"
 #include "at/at-result.h"
+#include "util/strutil.h"
 #include "sim/sim-parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,11 +40,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         abort();
                 if (at_parse_creg(buf, AT_REG_FORM_URC, &reg) == 0 && (reg.stat < 0 || reg.stat > 11))
                         abort();
-                /* the operator name becomes a D-Bus string */
-                if (at_parse_cops(buf, &cops) == 0)
+                /* the operator name becomes a D-Bus string: valid UTF-8
+                 * (no noncharacters), no control characters */
+                if (at_parse_cops(buf, &cops) == 0) {
+                        if (!utf8_is_valid(cops.oper, strlen(cops.oper)))
+                                abort();
                         for (const char *p = cops.oper; *p; p++)
-                                if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+                                if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
                                         abort();
+                }
                 (void)sim_parse_cpin(buf, &st);
         }
 

@@ -281,7 +281,12 @@ static void test_at_parse_netreg_strict_shapes(void **state) {
         assert_int_equal(at_parse_cops("+COPS: 0,0,Operator", &c), -EBADMSG);
         assert_int_equal(at_parse_cops("+COPS: 9,0,\"Op\"", &c), -EBADMSG);
         assert_int_equal(at_parse_cops("+COPS: 0,0,\"Op\x01\"", &c), -EBADMSG);
-        assert_int_equal(at_parse_cops("+COPS: 0,0,\"Op\xc3\xa9\"", &c), -EBADMSG);
+        /* UTF-8 kept; Latin-1 bytes escaped (a name, not a refusal). */
+        assert_int_equal(at_parse_cops("+COPS: 0,0,\"Op\xc3\xa9\"", &c), 0);
+        assert_string_equal(c.oper, "Op\xc3\xa9");
+        assert_int_equal(at_parse_cops("+COPS: 0,0,\"Telef\xf3nica\",7", &c), 0);
+        assert_string_equal(c.oper, "Telef\\xF3nica");
+        assert_int_equal(at_parse_cops("+COPS: 0,0,\"Op\x7f\"", &c), -EBADMSG);
 }
 
 static void test_at_parse_cpin_states(void **state) {

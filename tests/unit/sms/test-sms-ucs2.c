@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "sms/sms-encode.h"
 #include "sms/sms-ucs2.h"
 
 static void test_sms_ucs2_roundtrip_bmp_and_astral(void **state) {
@@ -36,6 +37,14 @@ static void test_sms_ucs2_from_utf8_invalid(void **state) {
         assert_int_equal(sms_ucs2_count("\xF4\x90\x80\x80", 4, &n), -EINVAL); /* > U+10FFFF */
         assert_int_equal(sms_ucs2_from_utf8("😀", 4, be, 3, &n), -ENOBUFS);
         assert_int_equal(sms_ucs2_from_utf8("a", 1, be, 1, &n), -ENOBUFS);
+        /* Refused, never sent changed: U+0000 and noncharacters would come
+         * back as U+FFFD (fuzz-sms-pdu crasher of 2026-12-04). */
+        assert_int_equal(sms_ucs2_from_utf8("a\0b", 3, be, sizeof(be), &n), -EINVAL);
+        assert_int_equal(sms_ucs2_from_utf8("\xEF\xBF\xBE", 3, be, sizeof(be), &n), -EINVAL); /* U+FFFE */
+        assert_int_equal(sms_ucs2_count("\xEF\xB7\x90", 3, &n), -EINVAL);                  /* U+FDD0 */
+        SmsSubmit *sub = NULL;
+        assert_int_equal(sms_encode_submit("+15555550123", "a\0b", 3, &(SmsSubmitOptions){0}, &sub), -EINVAL);
+        assert_null(sub);
 }
 
 static void test_sms_ucs2_to_utf8_replaces_broken_utf16(void **state) {
