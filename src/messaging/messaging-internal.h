@@ -26,7 +26,10 @@ typedef struct Job {
         char *text;
         /* JOB_SWEEP: slots to free once their parts are stored */
         unsigned *del;
+        char **del_pdu; /* the PDU each held (hex), for store_slot_freed() */
         size_t n_del, del_pos;
+        /* JOB_READ: the PDU the slot held, once stored */
+        char *read_pdu;
 } Job;
 
 struct Messaging {

@@ -128,14 +128,29 @@ int messaging_handle_pdu(Messaging *m, const char *mem, int index, const char *p
 
 /* ---- one slot ------------------------------------------------------- */
 
+/* The modem confirmed the slot is free: an identical PDU arriving there
+ * later is a new message (see store_slot_freed()). */
+static void slot_freed(Messaging *m, const char *mem, unsigned index, const char *pdu) {
+        int r;
+
+        if (!pdu)
+                return;
+        r = store_slot_freed(m->store, m->modem_key, pdu, mem, (int)index);
+        if (r < 0)
+                log_debug_errno(r, "SMS slot %s %u: fingerprint kept: %m", mem, index);
+}
+
 static void on_cmgd(AtChat *chat, const AtResponse *resp, void *userdata) {
         Messaging *m = userdata;
+        Job *j = m->head;
 
         if (resp->final == AT_FINAL_CANCELLED || m->freeing)
                 return;
         if (resp->final != AT_FINAL_OK)
                 log_warning("AT+CMGD failed (%s); the part is stored and will be recognised as a duplicate",
                             at_final_to_string(resp->final));
+        else if (j)
+                slot_freed(m, j->mem, j->index, j->read_pdu);
         messaging_job_done(m);
 }
 
@@ -184,6 +199,8 @@ static void on_cmgr(AtChat *chat, const AtResponse *resp, void *userdata) {
                 for (size_t i = 0; i < resp->n_lines; i++)
                         if (resp->pdus && resp->pdus[i]) {
                                 r = messaging_handle_pdu(m, j->mem, (int)j->index, resp->pdus[i]);
+                                if (r > 0 && is_hex(resp->pdus[i]))
+                                        j->read_pdu = strdup(resp->pdus[i]);
                                 break;
                         }
         } else if (!(resp->final == AT_FINAL_CMS_ERROR && resp->code == 321)) {
@@ -250,6 +267,8 @@ static void on_sweep_cmgd(AtChat *chat, const AtResponse *resp, void *userdata) 
                 return;
         if (resp->final != AT_FINAL_OK)
                 log_warning("AT+CMGD failed (%s) during the sweep", at_final_to_string(resp->final));
+        else if (j->del_pos > 0 && j->del_pdu)
+                slot_freed(m, j->mem, j->del[j->del_pos - 1], j->del_pdu[j->del_pos - 1]);
         if (resp->final == AT_FINAL_GONE) {
                 messaging_job_done(m);
                 return;
@@ -283,7 +302,8 @@ static void on_cmgl(AtChat *chat, const AtResponse *resp, void *userdata) {
         }
         if (resp->n_lines > 0) {
                 j->del = calloc(resp->n_lines, sizeof(unsigned));
-                if (!j->del) {
+                j->del_pdu = calloc(resp->n_lines, sizeof(char *));
+                if (!j->del || !j->del_pdu) {
                         messaging_job_done(m);
                         return;
                 }
@@ -309,8 +329,10 @@ static void on_cmgl(AtChat *chat, const AtResponse *resp, void *userdata) {
                         m->sweep_again = true; /* the store failed: keep the rest on the modem, sweep again */
                         break;
                 }
-                if (r > 0)
+                if (r > 0) {
+                        j->del_pdu[j->n_del] = is_hex(resp->pdus[i]) ? strdup(resp->pdus[i]) : NULL;
                         j->del[j->n_del++] = idx;
+                }
         }
         if (j->n_del > 0)
                 log_debug("sweep of %s: %zu part(s) stored", j->mem, j->n_del);

@@ -85,7 +85,11 @@ Job *messaging_job_free(Job *j) {
         sms_submit_free(j->submit);
         free(j->number);
         free(j->text);
+        for (size_t i = 0; j->del_pdu && i < j->n_del; i++)
+                free(j->del_pdu[i]);
+        free(j->del_pdu);
         free(j->del);
+        free(j->read_pdu);
         free(j);
         return NULL;
 }

@@ -30,6 +30,7 @@ typedef enum StoreStmt {
         STMT_SEEN_GET,
         STMT_SEEN_PUT,
         STMT_SEEN_PRUNE,
+        STMT_SEEN_FORGET,
         STMT_IN_INSERT,
         STMT_IN_PART_INSERT,
         STMT_GROUP_FIND,

@@ -556,6 +556,33 @@ fail:
         return r;
 }
 
+int store_slot_freed(Store *s, const char *modem_key, const char *pdu_hex, const char *storage, int index) {
+        sqlite3_stmt *st;
+        char fp[65];
+        int r;
+
+        if (!s || !modem_key || !pdu_hex || !storage || index < 0)
+                return -EINVAL;
+        store_part_fingerprint(pdu_hex, 1, storage, index, fp);
+        r = store_prepare(s, STMT_SEEN_FORGET, "DELETE FROM part_seen WHERE modem_key = ?1 AND hash = ?2", &st);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(st, 1, modem_key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, fp, -1, SQLITE_TRANSIENT);
+        /* No fsync of its own: lost in a power cut, the fingerprint only
+         * stays, as before this call; the next commit makes it durable. */
+        r = store_sync_relaxed(s);
+        if (r < 0) {
+                sqlite3_reset(st);
+                return r;
+        }
+        r = store_step_done(s, st);
+        if (r >= 0)
+                r = sqlite3_changes(s->db) > 0;
+        store_sync_full(s);
+        return r;
+}
+
 int store_seen_prune(Store *s, uint64_t now) {
         sqlite3_stmt *st;
         int r;

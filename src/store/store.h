@@ -215,6 +215,14 @@ int store_groups_expire(Store *s, uint64_t now, uint64_t max_age, int64_t **ret_
 /* Forgets part fingerprints older than the seen window. Returns how many. */
 int store_seen_prune(Store *s, uint64_t now);
 
+/* The modem confirmed AT+CMGD of the slot storage/index that held
+ * pdu_hex: a single-part message's slot fingerprint is forgotten, so an
+ * identical PDU arriving later in that slot (a second "OK" from the same
+ * sender in the same second) is a new message, not a re-read.  Content
+ * fingerprints (multipart parts, +CMT) stay.  Returns 1 when one was
+ * forgotten, 0 when there was none. */
+int store_slot_freed(Store *s, const char *modem_key, const char *pdu_hex, const char *storage, int index);
+
 /* ---- reading ---- */
 
 typedef struct StoreSmsPart {

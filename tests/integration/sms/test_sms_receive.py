@@ -176,6 +176,23 @@ def test_receive_storage_named_in_indication_me():
         assert storage_count(sim) == 0
 
 
+def test_receive_same_pdu_twice_in_a_row_both_kept():
+    # An alarm panel sends "OK" twice in one second: the same PDU (the time
+    # stamp has a one-second resolution) lands in the slot the first one
+    # left: two messages, not one.
+    pdu = "07915155550501F0040B915155550521F300004230510103004002CF25"
+    with harness.Harness(sims=1, allowed=harness.ALL_ACTIONS) as h:
+        sim = h.sims[0]
+        rec = h.record_signals()
+        sim.control(f"sms inject-pdu {pdu}")
+        wait_incoming(rec, 1)
+        harness.wait_until(lambda: storage_count(sim) == 0, 5, "the first slot freed")
+        sim.control(f"sms inject-pdu {pdu}")
+        paths = wait_incoming(rec, 2)
+        assert [body_of(h, p)[1] for p in paths] == ["OK", "OK"]
+        assert storage_count(sim) == 0
+
+
 def test_receive_ucs2_noncharacter_and_nul_readable():
     # U+FFFE (a noncharacter sd-bus refuses) and U+0000 in a UCS-2 text, in
     # one part and split over two: the message used to be stored but every

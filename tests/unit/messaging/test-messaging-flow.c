@@ -175,17 +175,25 @@ static void test_messaging_start_sweep_stores_then_deletes(void **state) {
         feed(f, "\r\n+CMGL: 1,1,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
         assert_int_equal(f->n_added, 2);
         expect(f, "AT+CMGD=1");
-        /* The reply to AT+CMGD is lost and an indication names the slot
-         * again (as after a crash between commit and CMGD): a duplicate,
-         * not a third message; the slot is still freed. */
+        /* AT+CMGD not confirmed and the slot named again (as after a crash
+         * between commit and CMGD): the same PDU there is a duplicate, not
+         * a third message; the slot is still freed. */
+        feed(f, "\r\nERROR\r\n");
         feed(f, "\r\n+CMTI: \"ME\",1\r\n");
-        feed(f, "\r\nOK\r\n");
         expect(f, "AT+CMGR=1");
         feed(f, "\r\n+CMGR: 1,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
         expect(f, "AT+CMGD=1");
         feed(f, "\r\nOK\r\n");
-        expect_nothing(f);
         assert_int_equal(f->n_added, 2);
+        /* Now the modem confirmed the slot free: the same PDU arriving there
+         * again is a new message (a second "OK" of the same second). */
+        feed(f, "\r\n+CMTI: \"ME\",1\r\n");
+        expect(f, "AT+CMGR=1");
+        feed(f, "\r\n+CMGR: 0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        assert_int_equal(f->n_added, 3);
+        expect(f, "AT+CMGD=1");
+        feed(f, "\r\nOK\r\n");
+        expect_nothing(f);
 }
 
 /* The SMS service answers "+CMS ERROR: 500" at start (Quectel before

@@ -101,13 +101,22 @@ static void test_store_part_received_same_pdu_two_slots_both_kept(void **state) 
         reopen(f);
         assert_int_equal(test_receive(f->s, &b.p).result, STORE_PART_DUPLICATE); /* after a restart too */
         assert_int_equal(count_listed(f->s), 2);
+        /* The modem confirmed slot 2 free: the same PDU there again is new. */
+        assert_int_equal(store_slot_freed(f->s, MODEM_A, b.pdu, "SM", 2), 1);
+        assert_int_equal(store_slot_freed(f->s, MODEM_A, b.pdu, "SM", 2), 0);
+        assert_int_equal(test_receive(f->s, &b.p).result, STORE_PART_NEW_MESSAGE);
+        assert_int_equal(count_listed(f->s), 3);
+        assert_int_equal(store_slot_freed(f->s, MODEM_A, b.pdu, NULL, 2), -EINVAL);
 
         test_part(&a, MODEM_A, "+15555550123", 0, 0, 1, 1, "direct");
         a.p.storage = NULL;
         a.p.index = -1;
         assert_int_equal(test_receive(f->s, &a.p).result, STORE_PART_NEW_MESSAGE);
         assert_int_equal(test_receive(f->s, &a.p).result, STORE_PART_DUPLICATE);
-        assert_int_equal(count_listed(f->s), 3);
+        assert_int_equal(count_listed(f->s), 4);
+        /* A content fingerprint (no slot) is not forgotten by a slot. */
+        assert_int_equal(store_slot_freed(f->s, MODEM_A, a.pdu, "SM", 1), 0);
+        assert_int_equal(test_receive(f->s, &a.p).result, STORE_PART_DUPLICATE);
 }
 
 /* C02: parts 1,3,2 of ref 116 joined by sequence number. */
