@@ -237,19 +237,33 @@ static void test_messaging_failed_sweep_is_retried(void **state) {
         expect_nothing(f);
 }
 
+/* Another process takes the database's write lock: the store's writes
+ * fail after its busy timeout (as on a full disk). */
+static sqlite3 *store_lock(Fx *f) {
+        char path[128];
+        sqlite3 *db = NULL;
+
+        snprintf(path, sizeof(path), "%s/" STORE_DB_NAME, f->dir);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+        return db;
+}
+
+static void store_unlock(sqlite3 *db) {
+        assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+}
+
 /* The store cannot commit a part read with AT+CMGR (another process
  * holds the database's write lock here; a full disk in the field): the
  * part stays on the modem and the next tick sweeps again, so it is stored
  * without waiting for a restart or another indication. */
 static void test_messaging_store_failure_on_read_sweeps_again(void **state) {
         Fx *f = *state;
-        char path[128];
         sqlite3 *db = NULL;
 
         start_empty(f);
-        snprintf(path, sizeof(path), "%s/" STORE_DB_NAME, f->dir);
-        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-        assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+        db = store_lock(f);
 
         feed(f, "\r\n+CMTI: \"SM\",4\r\n");
         expect(f, "AT+CPMS=\"SM\"");
@@ -259,8 +273,7 @@ static void test_messaging_store_failure_on_read_sweeps_again(void **state) {
         expect_nothing(f); /* no AT+CMGD: not stored */
         assert_int_equal(f->n_added, 0);
 
-        assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_close(db);
+        store_unlock(db);
         assert_int_equal(messaging_retry_sweep(f->m), 1);
         expect(f, "AT+CMGL=4"); /* SM is still selected */
         feed(f, "\r\n+CMGL: 4,0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
@@ -286,7 +299,6 @@ static void test_messaging_store_failure_while_sending_resumes(void **state) {
         const char *reason = NULL;
         int64_t a = 0, b = 0;
         StoreSms *s = NULL;
-        char path[128];
         sqlite3 *db = NULL;
 
         start_empty(f);
@@ -296,14 +308,11 @@ static void test_messaging_store_failure_while_sending_resumes(void **state) {
         expect_raw(f, "0001000B915155550551F0000005E8329BFD06\x1a");
         assert_int_equal(messaging_send(f->m, "+15555550150", "hello", &o, &b, &reason), 0);
 
-        snprintf(path, sizeof(path), "%s/" STORE_DB_NAME, f->dir);
-        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-        assert_int_equal(sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+        db = store_lock(f);
         feed(f, "\r\n+CMGS: 7\r\n\r\nOK\r\n"); /* two busy timeouts: the record, then "sending" */
         expect_nothing(f); /* b is not sent while the store cannot follow */
         assert_int_equal(messaging_pending_jobs(f->m), 1);
-        assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_close(db);
+        store_unlock(db);
 
         messaging_tick(f->m);
         assert_int_equal(store_sms_get(f->store, a, &s), 0);
