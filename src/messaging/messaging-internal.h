@@ -67,6 +67,15 @@ struct Messaging {
                 uint8_t mr;
         } *pending_sent;
         size_t n_pending_sent;
+        /* Slots the modem confirmed free whose fingerprint the store could
+         * not forget yet: retried before the next part is stored and on
+         * each tick. */
+        struct PendingFreed {
+                char mem[4];
+                unsigned index;
+                char *pdu;
+        } *pending_freed;
+        size_t n_pending_freed;
 
         void (*mem_next)(Messaging *m, Job *j); /* after the AT+CPMS in flight */
         AtSeqStep setup[3];
@@ -92,6 +101,8 @@ void messaging_select_mem(Messaging *m, Job *j, void (*next)(Messaging *m, Job *
 int messaging_send_retry(Messaging *m);
 
 /* messaging-receive.c */
+/* Retries store_slot_freed() for the slots in pending_freed. */
+void messaging_slots_retry(Messaging *m);
 void messaging_read_run(Messaging *m, Job *j);
 void messaging_sweep_run(Messaging *m, Job *j);
 void messaging_on_cmti(AtChat *chat, const char *line, const char *pdu, void *userdata);

@@ -347,6 +347,7 @@ int messaging_retry_sweep(Messaging *m) {
 
 void messaging_tick(Messaging *m) {
         (void)messaging_send_retry(m);
+        messaging_slots_retry(m);
         if (m->send_stalled) {
                 m->send_stalled = false;
                 schedule(m);
@@ -456,6 +457,10 @@ Messaging *messaging_free(Messaging *m) {
         }
         (void)messaging_send_retry(m); /* a last try */
         free(m->pending_sent);
+        messaging_slots_retry(m);
+        for (size_t i = 0; i < m->n_pending_freed; i++)
+                free(m->pending_freed[i].pdu);
+        free(m->pending_freed);
         sd_event_source_disable_unref(m->kick);
         sd_event_source_disable_unref(m->expire_timer);
         sd_event_unref(m->event);

@@ -289,6 +289,31 @@ static void test_messaging_store_failure_on_read_sweeps_again(void **state) {
         assert_int_equal(messaging_retry_sweep(f->m), 0);
 }
 
+/* The modem confirms AT+CMGD while the store cannot be written: the slot's
+ * fingerprint is forgotten before the next part is checked, so the same
+ * PDU arriving in that slot is still a new message. */
+static void test_messaging_slot_freed_while_store_fails_is_retried(void **state) {
+        Fx *f = *state;
+        sqlite3 *db;
+
+        start_empty(f);
+        feed(f, "\r\n+CMTI: \"ME\",1\r\n");
+        expect(f, "AT+CMGR=1");
+        feed(f, "\r\n+CMGR: 0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        assert_int_equal(f->n_added, 1);
+        expect(f, "AT+CMGD=1");
+        db = store_lock(f);
+        feed(f, "\r\nOK\r\n"); /* the store refuses to forget (busy timeout) */
+        store_unlock(db);
+        feed(f, "\r\n+CMTI: \"ME\",1\r\n");
+        expect(f, "AT+CMGR=1");
+        feed(f, "\r\n+CMGR: 0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        assert_int_equal(f->n_added, 2);
+        expect(f, "AT+CMGD=1");
+        feed(f, "\r\nOK\r\n");
+        expect_nothing(f);
+}
+
 /* The store refuses writes while a message is being sent (disk full; here
  * another process holds the write lock): the part the modem took is
  * recorded on the next tick, and the message queued behind it waits for
@@ -561,6 +586,7 @@ int main(void) {
                 cmocka_unit_test_setup_teardown(test_messaging_failed_sweep_is_retried, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_store_failure_on_read_sweeps_again, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_store_failure_while_sending_resumes, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_messaging_slot_freed_while_store_fails_is_retried, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_cmti_burst_queued_and_memory_switched, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_send_prompt_pdu_mr_and_report, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_messaging_send_cms_error_is_failed_with_reason, setup, teardown),
