@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sms/sms-ucs2.h"
 #include "util/strutil.h"
 
 static const char *const encoding_table[_REASSEMBLY_ENCODING_MAX] = {
@@ -124,52 +125,22 @@ static int buf_append(Buf *b, const char *s, size_t n) {
         return 0;
 }
 
-static size_t utf8_put(uint32_t cp, char out[4]) {
-        if (cp < 0x80) {
-                out[0] = (char)cp;
-                return 1;
-        }
-        if (cp < 0x800) {
-                out[0] = (char)(0xC0 | (cp >> 6));
-                out[1] = (char)(0x80 | (cp & 0x3F));
-                return 2;
-        }
-        if (cp < 0x10000) {
-                out[0] = (char)(0xE0 | (cp >> 12));
-                out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-                out[2] = (char)(0x80 | (cp & 0x3F));
-                return 3;
-        }
-        out[0] = (char)(0xF0 | (cp >> 18));
-        out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[3] = (char)(0x80 | (cp & 0x3F));
-        return 4;
-}
-
+/* The codec's UTF-16 decoder (lone surrogates, U+0000 and noncharacters
+ * become U+FFFD); an odd trailing octet is ignored. */
 static int utf16be_append(Buf *b, const uint8_t *in, size_t size) {
-        size_t units = size / 2;
-        for (size_t i = 0; i < units; i++) {
-                uint32_t u = (uint32_t)in[2 * i] << 8 | in[2 * i + 1], cp = u;
-                if (u >= 0xD800 && u <= 0xDBFF) {
-                        uint32_t lo = 0;
-                        if (i + 1 < units)
-                                lo = (uint32_t)in[2 * i + 2] << 8 | in[2 * i + 3];
-                        if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                                cp = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-                                i++;
-                        } else
-                                cp = 0xFFFD;
-                } else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0)
-                        cp = 0xFFFD;
-                if (unichar_is_noncharacter(cp))
-                        cp = 0xFFFD; /* sd-bus refuses it: the text could not be read */
-                char tmp[4];
-                int r = buf_append(b, tmp, utf8_put(cp, tmp));
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        size_t units = size / 2, len = 0;
+        char *out;
+        int r;
+
+        /* At most 3 UTF-8 bytes per unit (a pair: 4 for 2 units). */
+        out = malloc(units * 3 + 1);
+        if (!out)
+                return -ENOMEM;
+        r = sms_ucs2_to_utf8(in, units * 2, out, units * 3 + 1, &len);
+        if (r >= 0)
+                r = buf_append(b, out, len);
+        free(out);
+        return r;
 }
 
 int reassembly_utf16be_to_utf8(const uint8_t *in, size_t size, char **ret) {

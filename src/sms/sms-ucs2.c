@@ -4,6 +4,7 @@
 #include <errno.h>
 
 #include "sms/sms-utf8.h"
+#include "util/strutil.h"
 
 int sms_ucs2_count(const char *utf8, size_t len, size_t *ret_units) {
         size_t n = 0;
@@ -73,7 +74,7 @@ int sms_ucs2_to_utf8(const uint8_t *in, size_t len, char *out, size_t size, size
                 /* U+0000 would end the text early; noncharacters cannot be
                  * carried in a D-Bus string: the text could not be read.
                  * Shown as U+FFFD like invalid UTF-16. */
-                if (cp == 0 || (cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF))
+                if (cp == 0 || unichar_is_noncharacter(cp))
                         cp = 0xFFFD;
                 if (o + sms_utf8_len(cp) + 1 > size)
                         return -ENOBUFS;

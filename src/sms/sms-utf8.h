@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/strutil.h"
+
 /* Reads one code point from s[*i..len), advancing *i.  Returns the code
  * point (>= 0) or -EINVAL on malformed input. */
 static inline int32_t sms_utf8_next(const char *s, size_t len, size_t *i) {
@@ -44,8 +46,8 @@ static inline int32_t sms_utf8_next(const char *s, size_t len, size_t *i) {
         if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
             (cp >= 0xD800 && cp <= 0xDFFF))
                 return -EINVAL;
-        if ((cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF))
-                return -EINVAL; /* noncharacter */
+        if (unichar_is_noncharacter(cp))
+                return -EINVAL;
         *i += n;
         return (int32_t)cp;
 }
