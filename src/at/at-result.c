@@ -453,8 +453,8 @@ int at_parse_cops(const char *line, AtCops *ret) {
                         return -EBADMSG; /* a format without an operator */
                 /* <oper> is a string (quoted), without control characters.
                  * It becomes a D-Bus string: a name in UTF-8 is kept, bytes
-                 * that are not (Latin-1 from many modems: "Telef\xF3nica")
-                 * are written \xHH rather than the name being refused and
+                 * that are not (Latin-1 from many modems: "Telef\xf3nica")
+                 * are written \xhh rather than the name being refused and
                  * the old operator kept. */
                 if (f->v[2][0] == '\0' || !f->quoted[2])
                         return -EBADMSG;

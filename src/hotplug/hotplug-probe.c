@@ -127,41 +127,14 @@ static bool is_label(const char *s, size_t n, const char *label) {
         return n >= l && strncasecmp(s, label, l) == 0 && (n == l || !isalnum((unsigned char)s[l]));
 }
 
-/* Appends s to buf (at o, size bytes) with every byte outside printable
- * ASCII (0x20-0x7e) written as \\xHH and a backslash as \\\\: a modem's
- * answer must not reach a terminal or a log as raw bytes (ESC[31m, an
- * OSC title change, BEL).  An escape is never cut in half: what does not
- * fit is left out.  Returns the new offset; buf stays NUL-terminated. */
+/* A modem's answer never reaches a terminal or a log as raw bytes
+ * (ESC[31m, an OSC title change, BEL): printable ASCII only, the rest
+ * \\xhh (util's text_escape_append()). */
 static size_t append_escaped(char *buf, size_t size, size_t o, const char *s) {
-        static const char hex[] = "0123456789abcdef";
-
-        if (size == 0)
-                return 0;
-        for (; *s; s++) {
-                unsigned char c = (unsigned char)*s;
-                if (c == '\\') {
-                        if (o + 2 >= size)
-                                break;
-                        buf[o++] = '\\';
-                        buf[o++] = '\\';
-                } else if (c < 0x20 || c > 0x7e) {
-                        if (o + 4 >= size)
-                                break;
-                        buf[o++] = '\\';
-                        buf[o++] = 'x';
-                        buf[o++] = hex[c >> 4];
-                        buf[o++] = hex[c & 15];
-                } else {
-                        if (o + 1 >= size)
-                                break;
-                        buf[o++] = (char)c;
-                }
-        }
-        buf[o] = '\0';
-        return o;
+        return text_escape_append(buf, size, o, s, 0);
 }
 
-/* Length of the escape (as append_escaped() writes it) at s, 0 if none. */
+/* Length of the escape (as text_escape_append() writes it) at s, 0 if none. */
 static size_t escape_len(const char *s) {
         if (s[0] != '\\')
                 return 0;

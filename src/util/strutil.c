@@ -176,33 +176,51 @@ bool utf8_is_valid(const char *s, size_t len) {
         return true;
 }
 
-char *text_escape(const char *s) {
+size_t text_escape_append(char *buf, size_t size, size_t o, const char *s, unsigned flags) {
+        static const char hex[] = "0123456789abcdef";
         const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
-        char *r, *o;
 
-        /* Worst case every byte becomes "\\xHH". */
-        r = malloc((size_t)(end - p) * 4 + 1);
-        if (!r)
-                return NULL;
-        o = r;
+        if (size == 0)
+                return 0;
         while (p < end) {
-                size_t n = utf8_sequence_len(p, end);
+                size_t n = (flags & TEXT_ESCAPE_KEEP_UTF8) ? utf8_sequence_len(p, end) : 1;
 
                 if (*p == '\\') {
-                        *o++ = '\\';
-                        *o++ = '\\';
+                        if (o + 2 >= size)
+                                break;
+                        buf[o++] = '\\';
+                        buf[o++] = '\\';
                         p++;
-                } else if (*p == '\n' || (*p >= 0x20 && *p < 0x7f)) {
-                        *o++ = (char)*p++;
+                } else if ((*p >= 0x20 && *p < 0x7f) || (*p == '\n' && (flags & TEXT_ESCAPE_KEEP_NEWLINE))) {
+                        if (o + 1 >= size)
+                                break;
+                        buf[o++] = (char)*p++;
                 } else if (n >= 2 && !(n == 2 && p[0] == 0xC2 && p[1] < 0xA0)) {
-                        memcpy(o, p, n); /* a character, not a C1 control */
+                        /* a character, not a C1 control */
+                        if (o + n >= size)
+                                break;
+                        memcpy(buf + o, p, n);
                         o += n;
                         p += n;
                 } else {
-                        o += sprintf(o, "\\x%02X", *p);
+                        if (o + 4 >= size)
+                                break;
+                        buf[o++] = '\\';
+                        buf[o++] = 'x';
+                        buf[o++] = hex[*p >> 4];
+                        buf[o++] = hex[*p & 15];
                         p++;
                 }
         }
-        *o = '\0';
+        buf[o] = '\0';
+        return o;
+}
+
+char *text_escape(const char *s) {
+        size_t size = strlen(s) * 4 + 1; /* every byte "\\xhh" at worst */
+        char *r = malloc(size);
+
+        if (r)
+                text_escape_append(r, size, 0, s, TEXT_ESCAPE_KEEP_UTF8 | TEXT_ESCAPE_KEEP_NEWLINE);
         return r;
 }

@@ -47,10 +47,22 @@ static inline bool unichar_is_noncharacter(uint32_t cp) {
         return (cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF);
 }
 
-/* Text from a modem made safe for a D-Bus string and a terminal: printable
- * ASCII, newlines and UTF-8 characters (not C1 controls, not
- * noncharacters) are kept; a backslash becomes "\\\\"; every other byte
- * (controls, ESC, DEL, bytes that are not UTF-8, e.g. a Latin-1 0xF3)
- * becomes "\\xHH", so the result is unambiguous.  NULL on allocation
- * failure. */
+/* Text from a modem made safe for a D-Bus string, a log and a terminal:
+ * printable ASCII is kept, a backslash becomes "\\\\" and every other byte
+ * "\\xhh" (controls, ESC, DEL, bytes that are not UTF-8 such as a Latin-1
+ * 0xf3), so the result is unambiguous.  With TEXT_ESCAPE_KEEP_UTF8, UTF-8
+ * characters (not C1 controls, not noncharacters) are kept; with
+ * TEXT_ESCAPE_KEEP_NEWLINE, '\\n' is. */
+enum {
+        TEXT_ESCAPE_KEEP_UTF8 = 1 << 0,
+        TEXT_ESCAPE_KEEP_NEWLINE = 1 << 1,
+};
+
+/* Appends s escaped to buf (size bytes) at offset o; an escape or a
+ * character is never cut in half: what does not fit is left out.  Returns
+ * the new offset; buf stays NUL-terminated. */
+size_t text_escape_append(char *buf, size_t size, size_t o, const char *s, unsigned flags);
+
+/* A malloc'ed copy of s escaped with TEXT_ESCAPE_KEEP_UTF8 and
+ * TEXT_ESCAPE_KEEP_NEWLINE (for D-Bus).  NULL on allocation failure. */
 char *text_escape(const char *s);

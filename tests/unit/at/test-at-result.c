@@ -285,7 +285,7 @@ static void test_at_parse_netreg_strict_shapes(void **state) {
         assert_int_equal(at_parse_cops("+COPS: 0,0,\"Op\xc3\xa9\"", &c), 0);
         assert_string_equal(c.oper, "Op\xc3\xa9");
         assert_int_equal(at_parse_cops("+COPS: 0,0,\"Telef\xf3nica\",7", &c), 0);
-        assert_string_equal(c.oper, "Telef\\xF3nica");
+        assert_string_equal(c.oper, "Telef\\xf3nica");
         assert_int_equal(at_parse_cops("+COPS: 0,0,\"Op\x7f\"", &c), -EBADMSG);
 }
 
