@@ -147,6 +147,13 @@ static void assert_text(Fx *f, int64_t id, const char *number, const char *text)
         store_sms_free(s);
 }
 
+/* With ME selected: "+CMTI: ME,1", AT+CMGR=1 read back as the C10 PDU. */
+static void indicate_and_read_c10(Fx *f) {
+        feed(f, "\r\n+CMTI: \"ME\",1\r\n");
+        expect(f, "AT+CMGR=1");
+        feed(f, "\r\n+CMGR: 0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+}
+
 static void test_messaging_start_sweep_stores_then_deletes(void **state) {
         Fx *f = *state;
 
@@ -187,9 +194,7 @@ static void test_messaging_start_sweep_stores_then_deletes(void **state) {
         assert_int_equal(f->n_added, 2);
         /* Now the modem confirmed the slot free: the same PDU arriving there
          * again is a new message (a second "OK" of the same second). */
-        feed(f, "\r\n+CMTI: \"ME\",1\r\n");
-        expect(f, "AT+CMGR=1");
-        feed(f, "\r\n+CMGR: 0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        indicate_and_read_c10(f); /* ME 1 */
         assert_int_equal(f->n_added, 3);
         expect(f, "AT+CMGD=1");
         feed(f, "\r\nOK\r\n");
@@ -297,17 +302,13 @@ static void test_messaging_slot_freed_while_store_fails_is_retried(void **state)
         sqlite3 *db;
 
         start_empty(f);
-        feed(f, "\r\n+CMTI: \"ME\",1\r\n");
-        expect(f, "AT+CMGR=1");
-        feed(f, "\r\n+CMGR: 0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        indicate_and_read_c10(f); /* ME 1 */
         assert_int_equal(f->n_added, 1);
         expect(f, "AT+CMGD=1");
         db = store_lock(f);
         feed(f, "\r\nOK\r\n"); /* the store refuses to forget (busy timeout) */
         store_unlock(db);
-        feed(f, "\r\n+CMTI: \"ME\",1\r\n");
-        expect(f, "AT+CMGR=1");
-        feed(f, "\r\n+CMGR: 0,,33\r\n" PDU_C10 "\r\n\r\nOK\r\n");
+        indicate_and_read_c10(f); /* ME 1 */
         assert_int_equal(f->n_added, 2);
         expect(f, "AT+CMGD=1");
         feed(f, "\r\nOK\r\n");
