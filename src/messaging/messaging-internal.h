@@ -59,23 +59,19 @@ struct Messaging {
         unsigned sweeps_queued;
         bool sweep_again; /* a sweep or read failed (lost reply, busy): sweep on the next tick */
         bool send_stalled; /* the store could not record "sending": the send at the head waits for the next tick */
-        /* Parts the modem took (+CMGS: <mr>) whose record the store refused
-         * (disk full): written again on each tick until it takes them. */
-        struct PendingSent {
-                int64_t sms_id;
+        /* Store writes that follow what the modem already did, refused by
+         * the store (disk full): written again before the next received
+         * part and on each tick, until the store takes them. */
+        struct PendingWrite {
+                enum { PENDING_PART_SENT, PENDING_SLOT_FREED } kind;
+                int64_t sms_id; /* PART_SENT: the part (seq) took TP-MR mr */
                 unsigned seq;
                 uint8_t mr;
-        } *pending_sent;
-        size_t n_pending_sent;
-        /* Slots the modem confirmed free whose fingerprint the store could
-         * not forget yet: retried before the next part is stored and on
-         * each tick. */
-        struct PendingFreed {
-                char mem[4];
+                char mem[4]; /* SLOT_FREED: the modem confirmed mem/index free */
                 unsigned index;
                 char *pdu;
-        } *pending_freed;
-        size_t n_pending_freed;
+        } *pending;
+        size_t n_pending;
 
         void (*mem_next)(Messaging *m, Job *j); /* after the AT+CPMS in flight */
         AtSeqStep setup[3];
@@ -95,14 +91,14 @@ int64_t messaging_at(Messaging *m, const char *cmd, const char *const *prefixes,
 /* Switches the read memory to j->mem if needed, then calls next. */
 void messaging_select_mem(Messaging *m, Job *j, void (*next)(Messaging *m, Job *j));
 
-/* messaging-send.c */
-/* On a tick: retries what the store refused while sending; returns the
- * number of records written, or 0. */
-int messaging_send_retry(Messaging *m);
+/* Queues w (its pdu is copied) for messaging_pending_retry(). */
+void messaging_pending_add(Messaging *m, const struct PendingWrite *w);
+/* Writes what was queued; keeps what the store still refuses. */
+void messaging_pending_retry(Messaging *m);
+/* messaging-send.c: notifies the bus of a changed message. */
+void messaging_notify(Messaging *m, int64_t id);
 
 /* messaging-receive.c */
-/* Retries store_slot_freed() for the slots in pending_freed. */
-void messaging_slots_retry(Messaging *m);
 void messaging_read_run(Messaging *m, Job *j);
 void messaging_sweep_run(Messaging *m, Job *j);
 void messaging_on_cmti(AtChat *chat, const char *line, const char *pdu, void *userdata);

@@ -67,8 +67,8 @@ int messaging_handle_pdu(Messaging *m, const char *mem, int index, const char *p
         uint64_t ts = 0;
         int r;
 
-        if (m->n_pending_freed > 0)
-                messaging_slots_retry(m); /* before this part is checked against them */
+        if (m->n_pending > 0)
+                messaging_pending_retry(m); /* a freed slot must be forgotten before this part is checked */
         r = sms_pdu_decode_hex(pdu, strlen(pdu), true, &part, &reason);
         if (r >= 0 || r == -EOPNOTSUPP) {
                 if (part.type == SMS_TYPE_STATUS_REPORT) {
@@ -133,7 +133,7 @@ int messaging_handle_pdu(Messaging *m, const char *mem, int index, const char *p
 /* The modem confirmed the slot is free: an identical PDU arriving there
  * later is a new message (see store_slot_freed()). */
 static void slot_freed(Messaging *m, const char *mem, unsigned index, const char *pdu) {
-        struct PendingFreed *p;
+        struct PendingWrite w = { .kind = PENDING_SLOT_FREED, .index = index, .pdu = (char *)pdu };
         int r;
 
         if (!pdu)
@@ -144,29 +144,8 @@ static void slot_freed(Messaging *m, const char *mem, unsigned index, const char
         /* Kept, an identical message arriving in this slot would be taken
          * for a re-read: try again before the next part and on the tick. */
         log_warning_errno(r, "SMS slot %s %u: cannot update the store; retried: %m", mem, index);
-        p = realloc(m->pending_freed, (m->n_pending_freed + 1) * sizeof(*p));
-        if (!p)
-                return;
-        m->pending_freed = p;
-        p = &m->pending_freed[m->n_pending_freed];
-        *p = (struct PendingFreed){ .index = index, .pdu = strdup(pdu) };
-        snprintf(p->mem, sizeof(p->mem), "%s", mem);
-        if (p->pdu)
-                m->n_pending_freed++;
-}
-
-void messaging_slots_retry(Messaging *m) {
-        size_t kept = 0;
-
-        for (size_t i = 0; i < m->n_pending_freed; i++) {
-                struct PendingFreed *p = &m->pending_freed[i];
-                if (store_slot_freed(m->store, m->modem_key, p->pdu, p->mem, (int)p->index) >= 0) {
-                        free(p->pdu);
-                        continue;
-                }
-                m->pending_freed[kept++] = *p;
-        }
-        m->n_pending_freed = kept;
+        snprintf(w.mem, sizeof(w.mem), "%s", mem);
+        messaging_pending_add(m, &w);
 }
 
 static void on_cmgd(AtChat *chat, const AtResponse *resp, void *userdata) {

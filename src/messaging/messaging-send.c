@@ -39,7 +39,7 @@ static bool text_mode_safe(const char *text) {
         return strlen(text) <= 160;
 }
 
-static void notify(Messaging *m, int64_t id) {
+void messaging_notify(Messaging *m, int64_t id) {
         if (m->cb.changed)
                 m->cb.changed(m, id, m->cb.userdata);
 }
@@ -50,7 +50,7 @@ void messaging_send_fail(Messaging *m, Job *j, const char *reason) {
                 log_error_errno(r, "SMS %lld: cannot record the failure: %m", (long long)j->sms_id);
         else
                 log_info("SMS %lld: sending failed (%s)", (long long)j->sms_id, reason);
-        notify(m, j->sms_id);
+        messaging_notify(m, j->sms_id);
 }
 
 static const char *failure_reason(const AtResponse *resp) {
@@ -67,39 +67,6 @@ static const char *failure_reason(const AtResponse *resp) {
 }
 
 static void send_part(Messaging *m, Job *j);
-
-static void pending_sent_add(Messaging *m, int64_t id, unsigned seq, uint8_t mr) {
-        struct PendingSent *p = realloc(m->pending_sent, (m->n_pending_sent + 1) * sizeof(*p));
-
-        if (!p) {
-                log_error("SMS %lld: out of memory; part %u stays recorded as unsent", (long long)id, seq);
-                return;
-        }
-        m->pending_sent = p;
-        p[m->n_pending_sent++] = (struct PendingSent){ .sms_id = id, .seq = seq, .mr = mr };
-}
-
-int messaging_send_retry(Messaging *m) {
-        size_t kept = 0;
-        int written = 0;
-
-        for (size_t i = 0; i < m->n_pending_sent; i++) {
-                struct PendingSent p = m->pending_sent[i];
-                int r = store_sms_part_sent(m->store, p.sms_id, p.seq, p.mr);
-                if (r >= 0 || r == -ENOENT) {
-                        if (r >= 0) {
-                                log_info("SMS %lld: part %u recorded as sent", (long long)p.sms_id, p.seq);
-                                if (!m->freeing)
-                                        notify(m, p.sms_id);
-                                written++;
-                        }
-                        continue;
-                }
-                m->pending_sent[kept++] = p;
-        }
-        m->n_pending_sent = kept;
-        return written;
-}
 
 static void on_cmgs(AtChat *chat, const AtResponse *resp, void *userdata) {
         Messaging *m = userdata;
@@ -131,10 +98,11 @@ static void on_cmgs(AtChat *chat, const AtResponse *resp, void *userdata) {
                  * stays "sending" (and "interrupted" after a restart). */
                 log_error_errno(r, "SMS %lld: cannot record part %zu as sent (retried on the next tick): %m",
                                 (long long)j->sms_id, j->part + 1);
-                pending_sent_add(m, j->sms_id, (unsigned)j->part + 1, (uint8_t)mr);
+                messaging_pending_add(m, &(struct PendingWrite){ .kind = PENDING_PART_SENT, .sms_id = j->sms_id,
+                                                                 .seq = (unsigned)j->part + 1, .mr = (uint8_t)mr });
         }
         j->part++;
-        notify(m, j->sms_id);
+        messaging_notify(m, j->sms_id);
         if (j->part >= (j->submit ? j->submit->n_parts : 1)) {
                 log_debug("SMS %lld sent", (long long)j->sms_id);
                 messaging_job_done(m);
@@ -185,7 +153,7 @@ void messaging_send_run(Messaging *m, Job *j) {
                 m->send_stalled = true;
                 return;
         }
-        notify(m, j->sms_id);
+        messaging_notify(m, j->sms_id);
         send_part(m, j);
 }
 

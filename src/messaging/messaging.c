@@ -345,9 +345,53 @@ int messaging_retry_sweep(Messaging *m) {
         return r < 0 ? r : 1;
 }
 
+void messaging_pending_add(Messaging *m, const struct PendingWrite *w) {
+        struct PendingWrite *p = realloc(m->pending, (m->n_pending + 1) * sizeof(*p));
+
+        if (!p) {
+                log_error("out of memory: a store update after the modem's answer is lost");
+                return;
+        }
+        m->pending = p;
+        p[m->n_pending] = *w;
+        if (w->pdu && !(p[m->n_pending].pdu = strdup(w->pdu)))
+                return;
+        m->n_pending++;
+}
+
+static int pending_write(Messaging *m, const struct PendingWrite *w) {
+        int r;
+
+        switch (w->kind) {
+        case PENDING_PART_SENT:
+                r = store_sms_part_sent(m->store, w->sms_id, w->seq, w->mr);
+                if (r >= 0) {
+                        log_info("SMS %lld: part %u recorded as sent", (long long)w->sms_id, w->seq);
+                        if (!m->freeing)
+                                messaging_notify(m, w->sms_id);
+                }
+                return r == -ENOENT ? 0 : r; /* deleted meanwhile: nothing to record */
+        case PENDING_SLOT_FREED:
+                return store_slot_freed(m->store, m->modem_key, w->pdu, w->mem, (int)w->index);
+        }
+        return 0;
+}
+
+void messaging_pending_retry(Messaging *m) {
+        size_t kept = 0;
+
+        for (size_t i = 0; i < m->n_pending; i++) {
+                if (pending_write(m, &m->pending[i]) >= 0) {
+                        free(m->pending[i].pdu);
+                        continue;
+                }
+                m->pending[kept++] = m->pending[i];
+        }
+        m->n_pending = kept;
+}
+
 void messaging_tick(Messaging *m) {
-        (void)messaging_send_retry(m);
-        messaging_slots_retry(m);
+        messaging_pending_retry(m);
         if (m->send_stalled) {
                 m->send_stalled = false;
                 schedule(m);
@@ -455,12 +499,10 @@ Messaging *messaging_free(Messaging *m) {
                         messaging_send_fail(m, j, "modem-gone");
                 messaging_job_free(j);
         }
-        (void)messaging_send_retry(m); /* a last try */
-        free(m->pending_sent);
-        messaging_slots_retry(m);
-        for (size_t i = 0; i < m->n_pending_freed; i++)
-                free(m->pending_freed[i].pdu);
-        free(m->pending_freed);
+        messaging_pending_retry(m); /* a last try */
+        for (size_t i = 0; i < m->n_pending; i++)
+                free(m->pending[i].pdu);
+        free(m->pending);
         sd_event_source_disable_unref(m->kick);
         sd_event_source_disable_unref(m->expire_timer);
         sd_event_unref(m->event);
