@@ -7,7 +7,7 @@
 
 #define STORE_SCHEMA_VERSION 3
 
-/* Registers the SQL functions migrations use (pdu_fingerprint()). */
+/* Registers the SQL functions migrations use (part_fingerprint()). */
 int store_migrate_register_functions(sqlite3 *db);
 /* Reads PRAGMA user_version.  Returns it or -errno. */
 int store_migrate_get_version(sqlite3 *db);
